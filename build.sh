@@ -76,7 +76,7 @@ ensure_npm_package() { # ensure_npm_package NAME@VERSION DIR: unpacked into arti
 setup() {
   command -v dotnet >/dev/null || die "the .NET SDK is missing: install .NET 10 (see environment.md)"
   ensure_libstdcxx
-  apt_install jupyter-nbconvert chromium python3-skimage
+  apt_install jupyter-nbconvert chromium python3-skimage dataset-fashion-mnist
   ensure_npm_package plotly.js-dist-min@3.3.0 plotly
   say "restoring .NET tools and building"
   dotnet tool restore >/dev/null || die "dotnet tool restore failed; is the NuGet feed reachable?"
@@ -87,7 +87,16 @@ setup() {
 
 unit_tests() {
   say "unit tests"
-  dotnet test Denoise.slnx -c Release --no-build -nologo || die "unit tests failed (see above)"
+  mkdir -p artifacts
+  local rc=0
+  dotnet test Denoise.slnx -c Release --no-build -nologo 2>&1 | tee artifacts/unit-tests.log || rc=$?
+  # One plain closing line that any CI reader understands.
+  local line passed failed
+  line="$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+' artifacts/unit-tests.log | tail -n 1)"
+  passed="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")"
+  failed="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line")"
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+  [ "$rc" = 0 ] && [ -n "$line" ] || die "unit tests failed (see above; log in artifacts/unit-tests.log)"
 }
 
 case "${1:-}" in
