@@ -109,6 +109,22 @@ public sealed class ImageMetricsTests
     }
 
     [Fact]
+    public void Evaluate_reports_every_image_and_keeps_a_perfect_one_infinite()
+    {
+        var clean = new[] { TestImages.Blob(10, 10), TestImages.Blob(10, 10) };
+        var noisy = new[] { clean[0], TestImages.Constant(10, 10, 0.5f) };
+
+        var report = ImageMetrics.Evaluate(TestImages.ToBatch(clean), TestImages.ToBatch(noisy));
+
+        Assert.Equal(2, report.Count);
+        Assert.True(double.IsPositiveInfinity(report.Psnr[0]));
+        Assert.Equal(1.0, report.Ssim[0], 1e-12);
+        var expectedMse = clean[1].Cast<float>().Average(v => (v - 0.5) * (v - 0.5));
+        Assert.Equal(expectedMse, report.Mse[1], 1e-7);
+        Assert.Equal((QualityReport.PsnrCap + 10 * Math.Log10(1 / expectedMse)) / 2, report.MeanCappedPsnr, 1e-4);
+    }
+
+    [Fact]
     public void Images_of_different_shapes_are_rejected_with_both_shapes_named()
     {
         var error = Assert.Throws<ArgumentException>(() => ImageMetrics.Mse(zeros(8, 8), zeros(8, 9)));
@@ -153,7 +169,7 @@ public sealed class ImageMetricsTests
         for (var i = 0; i < sizes.Length; i++)
         {
             Assert.Equal(numbers[3 * i], actual[i].Psnr, 1e-4);
-            Assert.Equal(numbers[3 * i + 1], actual[i].Ssim, 1e-4);
+            Assert.Equal(numbers[3 * i + 1], actual[i].Ssim, 1e-5);
             Assert.Equal(numbers[3 * i + 2], actual[i].Mse, 1e-8);
         }
     }
