@@ -47,6 +47,12 @@ public static class MetricsCommand
                     $"{referencePath} is {referenceSize.Width}x{referenceSize.Height} but {imagePath} is {imageSize.Width}x{imageSize.Height} - compare images of the same size");
             }
 
+            if (referenceSize.Width < ImageMetrics.SsimWindow || referenceSize.Height < ImageMetrics.SsimWindow)
+            {
+                throw new InvalidDataException(
+                    $"{referencePath} is {referenceSize.Width}x{referenceSize.Height} - SSIM needs images of at least {ImageMetrics.SsimWindow}x{ImageMetrics.SsimWindow} pixels");
+            }
+
             var quality = ImageMetrics.Measure(referencePixels, imagePixels);
             output.WriteLine(parseResult.GetValue(json) ? ToJson(quality) : ToText(quality));
             return 0;
@@ -81,9 +87,9 @@ public static class MetricsCommand
             {
                 picture = Image.Load<L8>(path);
             }
-            catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException)
+            catch (ImageFormatException e)
             {
-                throw new InvalidDataException($"{path}: not a readable image (expected PNG, JPEG, BMP, GIF, TGA or WebP)", e);
+                throw new InvalidDataException($"{path}: not a readable image (expected PNG, JPEG, BMP, GIF, TIFF, TGA or WebP)", e);
             }
 
             using (picture)

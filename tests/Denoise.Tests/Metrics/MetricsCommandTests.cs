@@ -120,6 +120,18 @@ public sealed class MetricsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Images_smaller_than_the_ssim_window_fail_naming_the_file()
+    {
+        var reference = WriteGray("tiny.png", 5, 6, 100);
+
+        var (exit, _, error) = Run("metrics", "--reference", reference, "--image", reference);
+
+        Assert.Equal(CommandRunner.Failure, exit);
+        Assert.Contains("tiny.png is 5x6", error);
+        Assert.Contains("7x7", error);
+    }
+
+    [Fact]
     public void Leaving_out_the_reference_is_a_usage_error()
     {
         var image = WriteGray("image.png", 8, 8, 100);
