@@ -1,0 +1,140 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Denoise.Metrics;
+
+/// <summary>
+/// MSE, PSNR and SSIM of images against clean references, batched on the tensor's device and matching
+/// scikit-image's <c>mean_squared_error</c>, <c>peak_signal_noise_ratio(ref, img, data_range=1)</c> and
+/// <c>structural_similarity(ref, img, data_range=1)</c> for 2-D grayscale images in [0, 1].
+/// </summary>
+/// <remarks>
+/// Inputs are float tensors shaped H×W, N×H×W or N×1×H×W; reference and image must have the same shape.
+/// Every per-image result is a float64 tensor of length N. Sums run in float64 like scikit-image, because
+/// SSIM's variances are differences of nearly equal means and float32 would lose the 1e-4 agreement.
+/// </remarks>
+public static class ImageMetrics
+{
+    /// <summary>scikit-image's default window: 7×7 uniform (box) weights.</summary>
+    public const int SsimWindow = 7;
+
+    public const double SsimK1 = 0.01;
+    public const double SsimK2 = 0.03;
+
+    /// <summary>Bounds memory on large sets: SSIM keeps about ten float64 copies of a chunk alive.</summary>
+    private const long ChunkSize = 2048;
+
+    /// <summary>Mean squared error per image.</summary>
+    public static Tensor Mse(Tensor reference, Tensor image)
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = Prepare(reference, image);
+        return (x - y).square().mean([1, 2, 3]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>PSNR in dB per image for data range 1: 10·log10(1 / MSE); +infinity where the images are identical.</summary>
+    public static Tensor Psnr(Tensor reference, Tensor image)
+    {
+        using var scope = NewDisposeScope();
+        return PsnrFromMse(Mse(reference, image)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Mean structural similarity per image, as scikit-image computes it by default: 7×7 box window,
+    /// K1 = 0.01, K2 = 0.03, data range 1, sample covariance (49/48), averaged over the image without a
+    /// 3-pixel border. Images must be at least 7×7.
+    /// </summary>
+    /// <remarks>
+    /// scikit-image filters the whole image (reflect mode) and then crops 3 pixels from each side of the SSIM map;
+    /// every window left after the crop lies fully inside the image, so a 'valid' 7×7 average pool gives exactly
+    /// the cropped map and padding never matters.
+    /// </remarks>
+    public static Tensor Ssim(Tensor reference, Tensor image)
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = Prepare(reference, image);
+        var (height, width) = (x.shape[2], x.shape[3]);
+        if (height < SsimWindow || width < SsimWindow)
+        {
+            throw new ArgumentException(
+                $"SSIM needs images of at least {SsimWindow} x {SsimWindow} pixels (its window size), got {height} x {width}");
+        }
+
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < x.shape[0]; start += ChunkSize)
+        {
+            var length = Math.Min(ChunkSize, x.shape[0] - start);
+            chunks.Add(SsimOfChunk(x.narrow(0, start, length), y.narrow(0, start, length)));
+        }
+
+        return (chunks.Count == 1 ? chunks[0] : cat(chunks, 0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>MSE, PSNR and SSIM of every image, gathered on the CPU with their means.</summary>
+    public static QualityReport Evaluate(Tensor reference, Tensor image)
+    {
+        using var scope = NewDisposeScope();
+        var mse = Mse(reference, image);
+        if (mse.shape[0] == 0)
+        {
+            throw new ArgumentException("there are no images to evaluate (the batch is empty)");
+        }
+
+        var psnr = PsnrFromMse(mse);
+        var ssim = Ssim(reference, image);
+        return new QualityReport(ToArray(mse), ToArray(psnr), ToArray(ssim));
+    }
+
+    /// <summary>MSE, PSNR and SSIM of a single image (H×W, 1×H×W or 1×1×H×W) against its reference.</summary>
+    public static ImageQuality Measure(Tensor reference, Tensor image)
+    {
+        using var scope = NewDisposeScope();
+        ImageBatch.RequireSameShape(reference, image);
+        var count = ImageBatch.AsBatch(reference, nameof(reference)).shape[0];
+        if (count != 1)
+        {
+            throw new ArgumentException($"Measure compares one image, got a batch of {count}; use Evaluate for batches");
+        }
+
+        return Evaluate(reference, image)[0];
+    }
+
+    private static Tensor SsimOfChunk(Tensor x, Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        Tensor Mean(Tensor t) => functional.avg_pool2d(t, SsimWindow, stride: 1);
+
+        const double count = SsimWindow * SsimWindow;
+        const double covarianceNorm = count / (count - 1);
+        const double c1 = SsimK1 * SsimK1;
+        const double c2 = SsimK2 * SsimK2;
+
+        var ux = Mean(x);
+        var uy = Mean(y);
+        var vx = covarianceNorm * (Mean(x * x) - ux * ux);
+        var vy = covarianceNorm * (Mean(y * y) - uy * uy);
+        var vxy = covarianceNorm * (Mean(x * y) - ux * uy);
+
+        var numerator = (2 * ux * uy + c1) * (2 * vxy + c2);
+        var denominator = (ux * ux + uy * uy + c1) * (vx + vy + c2);
+        return (numerator / denominator).mean([1, 2, 3]).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor PsnrFromMse(Tensor mse) => 10 * (1.0 / mse).log10();
+
+    private static (Tensor X, Tensor Y) Prepare(Tensor reference, Tensor image)
+    {
+        ImageBatch.RequireSameShape(reference, image);
+        if (!reference.is_floating_point() || !image.is_floating_point())
+        {
+            throw new ArgumentException(
+                $"metrics expect float images in [0, 1], got {reference.dtype} and {image.dtype} - divide bytes by 255 first");
+        }
+
+        return (ImageBatch.AsBatch(reference, nameof(reference)).to_type(ScalarType.Float64),
+                ImageBatch.AsBatch(image, nameof(image)).to_type(ScalarType.Float64));
+    }
+
+    private static double[] ToArray(Tensor values) => values.cpu().data<double>().ToArray();
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Denoise.Tests.Metrics;
+
+/// <summary>
+/// Runs a short script under Debian's /usr/bin/python3 (with numpy, scikit-image and scipy) on images the test
+/// writes as raw float32, so our numbers are checked against the reference implementations themselves.
+/// </summary>
+internal sealed class PythonReference : IDisposable
+{
+    private const string Python = "/usr/bin/python3";
+    private const string InstallHint = "apt-get install python3-skimage (brings numpy and scipy)";
+
+    private readonly string folder = Directory.CreateTempSubdirectory("denoise-python-").FullName;
+    private readonly Dictionary<string, (int Height, int Width)> shapes = [];
+
+    public void Write(string name, float[,] image)
+    {
+        var values = image.Cast<float>().ToArray();
+        var bytes = new byte[values.Length * sizeof(float)];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        File.WriteAllBytes(Path.Combine(folder, name + ".f32"), bytes);
+        shapes[name] = (image.GetLength(0), image.GetLength(1));
+    }
+
+    public float[,] Read(string name, int height, int width)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(folder, name + ".f32"));
+        Assert.Equal(height * width * sizeof(float), bytes.Length);
+        var image = new float[height, width];
+        Buffer.BlockCopy(bytes, 0, image, 0, bytes.Length);
+        return image;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> after a preamble that defines <c>load(name)</c> (float32 array) and
+    /// <c>save(name, array)</c>; returns what the script printed.
+    /// </summary>
+    public string Run(string body)
+    {
+        if (!File.Exists(Python))
+        {
+            Assert.Fail($"{Python} is missing; the reference checks need it: {InstallHint}");
+        }
+
+        var preamble = new StringBuilder()
+            .AppendLine("import os, numpy as np")
+            .AppendLine(CultureInfo.InvariantCulture, $"D = {Quote(folder)}")
+            .AppendLine("S = {" + string.Join(", ", shapes.Select(s => $"{Quote(s.Key)}: ({s.Value.Height}, {s.Value.Width})")) + "}")
+            .AppendLine("def load(n): return np.fromfile(os.path.join(D, n + '.f32'), dtype='<f4').reshape(S[n])")
+            .AppendLine("def save(n, a): np.ascontiguousarray(a, dtype='<f4').tofile(os.path.join(D, n + '.f32'))");
+        var script = Path.Combine(folder, "script.py");
+        File.WriteAllText(script, preamble + body);
+
+        using var process = Process.Start(new ProcessStartInfo(Python, [script])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            var hint = error.Contains("No module named", StringComparison.Ordinal) ? $" - {InstallHint}" : "";
+            Assert.Fail($"python reference script failed{hint}:{Environment.NewLine}{error}");
+        }
+
+        return output.Result;
+    }
+
+    /// <summary>Parses the numbers a script printed, whitespace separated ('inf' included).</summary>
+    public static double[] Numbers(string printed) =>
+        printed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s == "inf" ? double.PositiveInfinity : double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture))
+            .ToArray();
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private static string Quote(string text) => "'" + text.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+}
