@@ -18,5 +18,5 @@ public sealed record GaussianNoise(double Sigma = GaussianNoise.DefaultSigma) : 
     public override double Parameter => Sigma;
 
     private protected override Tensor Corrupt(Tensor clean, Generator generator) =>
-        randn(clean.shape, clean.dtype, clean.device, generator: generator).mul_(Sigma).add_(clean);
+        empty_like(clean).normal_(0, Sigma, generator).add_(clean);
 }

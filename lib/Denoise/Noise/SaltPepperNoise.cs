@@ -20,10 +20,8 @@ public sealed record SaltPepperNoise(double Amount = SaltPepperNoise.DefaultAmou
 
     private protected override Tensor Corrupt(Tensor clean, Generator generator)
     {
-        // One uniform draw per pixel decides both cases, so pepper and salt never overlap.
-        var u = rand(clean.shape, clean.dtype, clean.device, generator: generator);
-        var pepper = u.lt(Amount / 2);
-        var salt = u.lt(Amount).logical_and_(pepper.logical_not());
-        return clean.masked_fill(pepper, 0).masked_fill_(salt, 1);
+        // One uniform draw per pixel decides both cases: [0, a/2) is pepper, [1 - a/2, 1) is salt, never both.
+        var u = empty_like(clean).uniform_(0, 1, generator);
+        return clean.masked_fill(u.lt(Amount / 2), 0).masked_fill_(u.ge(1 - Amount / 2), 1);
     }
 }

@@ -18,5 +18,5 @@ public sealed record SpeckleNoise(double Sigma = SpeckleNoise.DefaultSigma) : No
     public override double Parameter => Sigma;
 
     private protected override Tensor Corrupt(Tensor clean, Generator generator) =>
-        randn(clean.shape, clean.dtype, clean.device, generator: generator).mul_(Sigma).add_(1).mul_(clean);
+        empty_like(clean).normal_(1, Sigma, generator).mul_(clean);
 }
