@@ -1,0 +1,117 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using static TorchSharp.torch;
+
+namespace Denoise.Imaging;
+
+/// <summary>
+/// Grayscale images as float tensors in [0,1] (1 x H x W), read from any format ImageSharp knows
+/// (PNG, JPEG, BMP, GIF, ...) and written as 8-bit grayscale PNG.
+/// </summary>
+public static class GrayImage
+{
+    /// <summary>
+    /// ITU-R BT.601 luma weights for R, G, B: the same as PIL's convert("L"), so a picture
+    /// converted here matches one converted by the usual Python tools.
+    /// </summary>
+    public static readonly IReadOnlyList<double> LumaWeights = [0.299, 0.587, 0.114];
+
+    /// <summary>
+    /// Loads an image file as a 1 x H x W float32 tensor in [0,1]. Colour is converted with
+    /// <see cref="LumaWeights"/>; transparency is composited on white, as an image viewer shows it.
+    /// 16-bit images are read at 8-bit precision.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image ImageSharp can decode; the message names it.</exception>
+    public static Tensor Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: no such image file", path);
+        return Decode(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Decodes image bytes like <see cref="Load"/>; <paramref name="name"/> is used in error messages.</summary>
+    public static Tensor Decode(byte[] data, string name = "image")
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Image<Rgba32> image;
+        try
+        {
+            image = Image.Load<Rgba32>(data);
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or NotSupportedException)
+        {
+            throw new InvalidDataException($"{name}: not a PNG/JPEG image (ImageSharp: {e.Message})", e);
+        }
+
+        using (image)
+        {
+            var rgba = new byte[image.Width * image.Height * 4];
+            image.CopyPixelDataTo(rgba);
+            using var scope = NewDisposeScope();
+            var pixels = tensor(rgba, [image.Height, image.Width, 4]).to(float32).div_(255);
+            var weights = tensor(LumaWeights.Select(w => (float)w).ToArray());
+            var luma = pixels[.., .., ..3].matmul(weights);
+            var alpha = pixels[.., .., 3];
+            // Composite on white: a*luma + (1-a)*1.
+            var gray = luma.sub_(1).mul_(alpha).add_(1).clamp_(0, 1);
+            return gray.unsqueeze(0).MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>
+    /// Encodes an H x W or 1 x H x W tensor (values clipped to [0,1], rounded to 1/255) as an
+    /// 8-bit grayscale PNG.
+    /// </summary>
+    public static byte[] ToPng(Tensor image)
+    {
+        var (height, width, pixels) = ToBytes(image);
+        return EncodePng(pixels, width, height);
+    }
+
+    /// <summary>Writes <see cref="ToPng"/> to <paramref name="path"/> atomically, creating its folder.</summary>
+    public static void Save(Tensor image, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        AtomicFile.WriteAllBytes(path, ToPng(image));
+    }
+
+    internal static byte[] EncodePng(byte[] pixels, int width, int height)
+    {
+        using var image = Image.LoadPixelData<L8>(pixels, width, height);
+        using var stream = new MemoryStream();
+        // Fastest deflate: a 3 x 10 MNIST grid encodes ~3x faster for ~20% more bytes (24 KB instead of 20 KB).
+        image.SaveAsPng(stream, new PngEncoder
+        {
+            ColorType = PngColorType.Grayscale,
+            BitDepth = PngBitDepth.Bit8,
+            CompressionLevel = PngCompressionLevel.BestSpeed,
+        });
+        return stream.ToArray();
+    }
+
+    private static (int Height, int Width, byte[] Pixels) ToBytes(Tensor image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var shape = image.shape;
+        var squeezable = shape.Length == 3 && shape[0] == 1;
+        if (shape.Length != 2 && !squeezable)
+            throw new ArgumentException(
+                $"an image tensor must be H x W or 1 x H x W, got [{string.Join(", ", shape)}]", nameof(image));
+        var height = (int)shape[^2];
+        var width = (int)shape[^1];
+        return (height, width, ToByteArray(image));
+    }
+
+    /// <summary>All values of a tensor as bytes 0-255 (clipped to [0,1], x255, rounded), in row-major order.</summary>
+    internal static byte[] ToByteArray(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var bytes = images.detach().to(CPU).to(float32).nan_to_num(0)
+            .clamp(0, 1).mul_(255).round_().to(uint8).contiguous();
+        return bytes.data<byte>().ToArray();
+    }
+}

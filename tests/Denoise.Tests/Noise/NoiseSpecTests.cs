@@ -1,0 +1,78 @@
+using Denoise.Noise;
+
+namespace Denoise.Tests.Noise;
+
+public sealed class NoiseSpecTests
+{
+    [Theory]
+    [InlineData("gaussian:0.5", "gaussian:0.5")]
+    [InlineData("saltpepper:0.1", "saltpepper:0.1")]
+    [InlineData("poisson:30", "poisson:30")]
+    [InlineData("speckle:0.3", "speckle:0.3")]
+    [InlineData("  Gaussian : 0.25 ", "gaussian:0.25")]
+    [InlineData("gaussian", "gaussian:0.5")]
+    [InlineData("saltpepper", "saltpepper:0.1")]
+    [InlineData("poisson", "poisson:30")]
+    [InlineData("speckle", "speckle:0.3")]
+    [InlineData("gaussian:1e-1", "gaussian:0.1")]
+    public void Parse_reads_the_text_form_and_ToString_writes_it_back(string text, string expected)
+    {
+        var spec = NoiseSpec.Parse(text);
+
+        Assert.Equal(expected, spec.ToString());
+        Assert.Equal(spec, NoiseSpec.Parse(spec.ToString()));
+    }
+
+    [Fact]
+    public void Parse_builds_the_matching_record()
+    {
+        Assert.Equal(new GaussianNoise(0.4), NoiseSpec.Parse("gaussian:0.4"));
+        Assert.Equal(new SaltPepperNoise(0.05), NoiseSpec.Parse("saltpepper:0.05"));
+        Assert.Equal(new PoissonNoise(12.5), NoiseSpec.Parse("poisson:12.5"));
+        Assert.Equal(new SpeckleNoise(0.2), NoiseSpec.Parse("speckle:0.2"));
+    }
+
+    [Fact]
+    public void Gaussian_default_sigma_is_one_half()
+    {
+        Assert.Equal(0.5, new GaussianNoise().Sigma);
+        Assert.Equal(0.5, ((GaussianNoise)NoiseSpec.Parse("gaussian")).Sigma);
+    }
+
+    [Theory]
+    [InlineData("gausian:0.5", "noise 'gausian:0.5': unknown kind 'gausian'; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
+    [InlineData("", "noise '': no kind given; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
+    [InlineData(":0.5", "noise ':0.5': no kind given; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
+    [InlineData("gaussian:", "noise 'gaussian:': missing value after ':'; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
+    [InlineData("gaussian:abc", "noise 'gaussian:abc': 'abc' is not a number; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
+    [InlineData("gaussian:0,5", "noise 'gaussian:0,5': '0,5' is not a number; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
+    [InlineData("saltpepper:1.5", "noise 'saltpepper:1.5': saltpepper amount must be in [0,1], got 1.5")]
+    [InlineData("saltpepper:-0.1", "noise 'saltpepper:-0.1': saltpepper amount must be in [0,1], got -0.1")]
+    [InlineData("gaussian:-1", "noise 'gaussian:-1': gaussian sigma must be >= 0, got -1")]
+    [InlineData("gaussian:NaN", "noise 'gaussian:NaN': gaussian sigma must be >= 0, got NaN")]
+    [InlineData("poisson:0", "noise 'poisson:0': poisson peak must be > 0, got 0")]
+    [InlineData("poisson:Infinity", "noise 'poisson:Infinity': poisson peak must be > 0, got Infinity")]
+    [InlineData("speckle:-0.3", "noise 'speckle:-0.3': speckle sigma must be >= 0, got -0.3")]
+    public void Bad_specs_are_rejected_with_a_message_naming_the_spec(string text, string message)
+    {
+        var error = Assert.Throws<FormatException>(() => NoiseSpec.Parse(text));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void TryParse_returns_false_for_a_bad_spec_and_true_for_a_good_one()
+    {
+        Assert.False(NoiseSpec.TryParse("gaussian:x", out var bad));
+        Assert.Null(bad);
+        Assert.True(NoiseSpec.TryParse("speckle:0.1", out var good));
+        Assert.Equal(new SpeckleNoise(0.1), good);
+    }
+
+    [Fact]
+    public void Constructors_and_with_expressions_validate_the_parameter()
+    {
+        Assert.Throws<ArgumentException>(() => new SaltPepperNoise(2));
+        Assert.Throws<ArgumentException>(() => new PoissonNoise(30) with { Peak = -1 });
+    }
+}
