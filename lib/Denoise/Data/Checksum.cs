@@ -3,10 +3,12 @@ using System.Security.Cryptography;
 namespace Denoise.Data;
 
 /// <summary>SHA-256 helpers. Hashing is fast enough (OpenSSL, ~1.7 GB/s with SHA-NI) that we rehash instead of caching.</summary>
-internal static class Checksum
+public static class Checksum
 {
+    /// <summary>Lower-case hex SHA-256 of the rest of the stream.</summary>
     public static string Of(Stream stream) => Convert.ToHexStringLower(SHA256.HashData(stream));
 
+    /// <summary>Lower-case hex SHA-256 of a file as stored (not decompressed).</summary>
     public static string OfFile(string path)
     {
         using var stream = File.OpenRead(path);
@@ -14,6 +16,7 @@ internal static class Checksum
     }
 
     /// <summary>Throws when the file's hash differs from the pin, naming the file and both hashes.</summary>
+    /// <param name="advice">What the user should do, appended to the message.</param>
     public static void Verify(string path, string expected, string advice)
     {
         var actual = OfFile(path);
@@ -21,12 +24,12 @@ internal static class Checksum
             throw Mismatch(path, expected, actual, advice);
     }
 
-    public static InvalidDataException Mismatch(string what, string expected, string actual, string advice) =>
+    internal static InvalidDataException Mismatch(string what, string expected, string actual, string advice) =>
         new($"{what}: checksum mismatch: expected SHA-256 {expected}, actual {actual} - {advice}");
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="target"/> atomically, hashing on the way;
     /// on a mismatch nothing is written and the exception names <paramref name="sourceName"/>.</summary>
-    public static void CopyVerified(Stream source, string target, string expected, string sourceName, string advice)
+    internal static void CopyVerified(Stream source, string target, string expected, string sourceName, string advice)
     {
         AtomicFile.Write(target, file =>
         {

@@ -20,22 +20,19 @@ public static class DataFetcher
     public static IReadOnlyList<FetchResult> Fetch(string? folder = null, string? fashionSource = null)
     {
         folder ??= DataFolder.Resolve();
-        var mnist = Filter(DataSetKind.Mnist);
-        var fashion = Filter(DataSetKind.FashionMnist);
-        var present = VerifyPresent(folder, mnist).Concat(VerifyPresent(folder, fashion)).ToList();
+        var present = VerifyPresent(folder, DataCatalog.Files).ToList();
 
         var missing = DataCatalog.Files.Where(f => !present.Any(p => p.File == f)).ToList();
-        if (missing.Any(f => f.Kind == DataSetKind.Mnist))
-            DownloadMnist(folder, missing.Where(f => f.Kind == DataSetKind.Mnist).ToList());
+        // Local copies first, so that a local problem is reported before any network traffic.
         if (missing.Any(f => f.Kind == DataSetKind.FashionMnist))
             CopyFashion(folder, fashionSource ?? DataCatalog.FashionMnistSystemFolder, missing.Where(f => f.Kind == DataSetKind.FashionMnist));
+        if (missing.Any(f => f.Kind == DataSetKind.Mnist))
+            DownloadMnist(folder, missing.Where(f => f.Kind == DataSetKind.Mnist).ToList());
 
         return DataCatalog.Files
             .Select(f => present.FirstOrDefault(p => p.File == f) ?? Result(folder, f, f.Kind == DataSetKind.Mnist ? FetchStatus.Downloaded : FetchStatus.Copied))
             .ToList();
     }
-
-    static List<DataFile> Filter(DataSetKind kind) => DataCatalog.Files.Where(f => f.Kind == kind).ToList();
 
     static IEnumerable<FetchResult> VerifyPresent(string folder, IEnumerable<DataFile> files)
     {

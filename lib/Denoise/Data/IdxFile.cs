@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using static TorchSharp.torch;
 
 namespace Denoise.Data;
 
@@ -60,16 +61,45 @@ public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
 
     static IdxFile Read(string path, int? expectedRank)
     {
-        var name = Path.GetFileName(path);
         var bytes = ReadAllBytes(path);
-        var header = ParseHeader(name, bytes, expectedRank);
-        long actual = bytes.Count - header.Length;
+        var header = ParseHeader(Path.GetFileName(path), bytes, expectedRank);
+        CheckDataLength(header, bytes.Count - header.Length);
+        return new IdxFile(header, bytes.AsMemory(header.Length));
+    }
+
+    /// <summary>
+    /// Reads the data of the first <paramref name="limit"/> items (all if null) into a new 1-D uint8 tensor. A raw file
+    /// is validated from its size and read straight into the tensor's memory: the bytes are copied once, by the read.
+    /// </summary>
+    internal static Tensor ReadTensor(string path, int expectedRank, int? limit, out IdxHeader header)
+    {
+        if (IsGzip(path))
+        {
+            var file = Read(path, expectedRank);
+            header = file.Header;
+            using var all = tensor(file.Data.ToArray());
+            return all.narrow(0, 0, ItemBytes(file.Header) * Math.Min(limit ?? int.MaxValue, file.Header.Count));
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        var start = new byte[Math.Min(MaxHeaderLength, stream.Length)];
+        stream.ReadExactly(start);
+        header = ParseHeader(Path.GetFileName(path), start, expectedRank);
+        CheckDataLength(header, stream.Length - header.Length);
+        var data = empty(ItemBytes(header) * Math.Min(limit ?? int.MaxValue, header.Count), ScalarType.Byte);
+        stream.Position = header.Length;
+        stream.ReadExactly(data.bytes);
+        return data;
+    }
+
+    static long ItemBytes(IdxHeader header) => header.DataLength / header.Count;
+
+    static void CheckDataLength(IdxHeader header, long actual)
+    {
         var announced = $"header says {header.ShapeText} = {header.DataLength} bytes, file has {actual} after the {header.Length}-byte header";
         if (actual < header.DataLength)
-            throw new InvalidDataException($"{name}: truncated: {announced} - {FetchHint}");
+            throw new InvalidDataException($"{header.Name}: truncated: {announced} - {FetchHint}");
         if (actual > header.DataLength)
-            throw new InvalidDataException($"{name}: {actual - header.DataLength} trailing bytes: {announced} - the file is damaged; {FetchHint}");
-        return new IdxFile(header, bytes.AsMemory(header.Length));
+            throw new InvalidDataException($"{header.Name}: {actual - header.DataLength} trailing bytes: {announced} - the file is damaged; {FetchHint}");
     }
 
     static IdxHeader ParseHeader(string name, ReadOnlySpan<byte> bytes, int? expectedRank)
@@ -134,16 +164,24 @@ public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
         return new ArraySegment<byte>(memory.GetBuffer(), 0, (int)memory.Length);
     }
 
-    /// <summary>Opens the file, wrapped in a decompressor when it is gzip (by name or by its first two bytes).</summary>
+    /// <summary>Opens the file, wrapped in a decompressor when it is gzip.</summary>
     static Stream OpenData(string path)
+    {
+        var isGzip = IsGzip(path);
+        var file = File.OpenRead(path);
+        return isGzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+    }
+
+    /// <summary>True for a .gz name or the gzip magic bytes 1F 8B; throws a helpful message when the file is missing.</summary>
+    static bool IsGzip(string path)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: file not found - check the path, or run ./denoise data fetch", path);
-        var file = File.OpenRead(path);
+        if (IsGzipName(path))
+            return true;
+        using var file = File.OpenRead(path);
         Span<byte> magic = stackalloc byte[2];
-        var isGzip = IsGzipName(path) || (file.Read(magic) == 2 && magic[0] == 0x1F && magic[1] == 0x8B);
-        file.Position = 0;
-        return isGzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        return file.Read(magic) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
     }
 
     static int ReadFully(string path, Stream stream, byte[] buffer)
