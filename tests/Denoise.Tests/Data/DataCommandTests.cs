@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Text.Json;
+using Denoise.Cli;
+using Denoise.Data;
+
+namespace Denoise.Tests.Data;
+
+public sealed class DataCommandTests : IDisposable
+{
+    readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        var root = new RootCommand("test") { DataCommand.Create() };
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var exit = CommandRunner.Run(root, args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Info_describes_an_images_file()
+    {
+        var path = _temp.File("images-idx3-ubyte");
+        IdxFile.Write(path, [3, 28, 28], Samples.ImageBytes(3));
+
+        var (exit, output, error) = Run("data", "info", path);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Matches(@"kind\s+images", output);
+        Assert.Matches(@"shape\s+3x28x28", output);
+        Assert.Matches(@"count\s+3\n", output);
+        Assert.Contains(Checksum.OfFile(path), output);
+    }
+
+    [Fact]
+    public void Info_json_is_one_object_with_the_header_fields()
+    {
+        var path = _temp.File("labels-idx1-ubyte.gz");
+        IdxFile.Write(path, [4], new byte[] { 1, 2, 3, 4 });
+
+        var (exit, output, _) = Run("data", "info", path, "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Single(output.Trim().Split('\n'));
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("labels", json.GetProperty("kind").GetString());
+        Assert.Equal("ubyte", json.GetProperty("elementType").GetString());
+        Assert.Equal([4], json.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(4, json.GetProperty("count").GetInt32());
+        Assert.Equal(Checksum.OfFile(path), json.GetProperty("sha256").GetString());
+    }
+
+    [Fact]
+    public void Info_on_a_truncated_file_prints_one_line_and_fails()
+    {
+        var path = _temp.File("train-images-idx3-ubyte");
+        File.WriteAllBytes(path, Samples.RawIdx(0x08, [60000, 28, 28], 1000));
+
+        var (exit, output, error) = Run("data", "info", path);
+
+        Assert.Equal(CommandRunner.Failure, exit);
+        Assert.Equal("", output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.StartsWith("denoise: train-images-idx3-ubyte: truncated", error);
+    }
+
+    [Fact]
+    public void Info_on_a_missing_file_prints_one_line_and_fails()
+    {
+        var (exit, _, error) = Run("data", "info", _temp.File("absent"));
+
+        Assert.Equal(CommandRunner.Failure, exit);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains("absent: file not found", error);
+    }
+}
