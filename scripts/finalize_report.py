@@ -4,7 +4,8 @@
     finalize_report.py EXECUTED.ipynb REPORT.html --plotly plotly.min.js [--seconds S] [--repl-exit N]
 
 1. Tidies the executed notebook in place: drops the "Installing Packages" progress outputs that dotnet-repl records once
-   per tick (the final "Installed Packages" one stays) and gives cells the ids nbformat 4.5 asks for.
+   per tick (the final "Installed Packages" one stays), puts each error's message into the traceback that nbconvert
+   shows, numbers the code cells in run order and gives cells the ids nbformat 4.5 asks for.
 2. Exports it with jupyter-nbconvert --to html.
 3. Makes the HTML portable: plotly.js inlined once at the top of <head> (before every chart script runs), the
    require.js/MathJax/CDN <script src> tags removed (require.js would also stop plotly from defining window.Plotly),
@@ -64,8 +65,18 @@ def cell_failure(output):
     return None
 
 
+def show_error_message(output):
+    """nbconvert shows an error's traceback only; dotnet-repl keeps the message (and, for a compile error, all of it)
+    in evalue, so the traceback becomes the evalue's lines unless it already starts with the message."""
+    message = text(output.get("evalue"))
+    traceback = output.get("traceback") or []
+    if message and first_line(message) not in "\n".join(traceback):
+        output["traceback"] = message.splitlines()
+
+
 def tidy(nb):
-    """Drop progress ticks, add missing cell ids; return (code cell count, failures)."""
+    """Drop progress ticks, make errors readable, number the cells in run order and add missing cell ids;
+    return (code cell count, failures)."""
     failures = []
     code_cells = 0
     for index, cell in enumerate(nb.get("cells", []), start=1):
@@ -73,7 +84,12 @@ def tidy(nb):
         if cell.get("cell_type") != "code":
             continue
         code_cells += 1
+        if cell.get("execution_count") is None:  # dotnet-repl records none; it runs the cells in order
+            cell["execution_count"] = code_cells
         cell["outputs"] = [o for o in cell.get("outputs", []) if not is_progress(o)]
+        for output in cell["outputs"]:
+            if output.get("output_type") == "error":
+                show_error_message(output)
         for output in cell["outputs"]:
             error = cell_failure(output)
             if error:
@@ -100,6 +116,9 @@ def atomic_write(path, content):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files; a report is for everyone who can read the folder
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -6,7 +6,8 @@
 #   artifacts/executed/<name>.ipynb   the executed notebook (progress ticks dropped)
 #   artifacts/reports/<name>.html     the report: plotly.js inlined, no external references
 # --check also opens every report in headless chromium with the network off (scripts/check_report.py).
-# A failed cell fails the run (after its report is written, so it can be read); the last line is always
+# DENOISE_NOTEBOOK_TIMEOUT=SECONDS stops a notebook that runs longer (default: no limit).
+# A failed cell fails the run (after its report is written, so it can be read); the last line it prints is
 # "reports: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,6 +15,7 @@ root="$(pwd)"
 python="$(command -v python3 || echo /usr/bin/python3)"
 plotly="$root/artifacts/npm/plotly/plotly.min.js"
 executed="$root/artifacts/executed"
+limit="${DENOISE_NOTEBOOK_TIMEOUT:-0}"  # seconds per notebook; 0: no limit
 reports="$root/artifacts/reports"
 
 die() { printf 'reports.sh: %s\n' "$*" >&2; exit 2; }
@@ -45,17 +47,26 @@ for notebook in "${notebooks[@]}"; do
   out="$executed/$name.ipynb"
   tmp="$executed/.$name.$$.ipynb"
   log="$executed/$name.log"
+  rm -f "$out" "$reports/$name.html"  # a stale report must not pass for this run's
   start=$(date +%s%N)
   # dotnet-repl exits 2 when a cell fails but still runs the rest and writes the notebook.
-  (cd "$(dirname "$notebook")" && dotnet dotnet-repl --run "$notebook" --exit-after-run \
-      --output-format ipynb --output-path "$tmp") >"$log" 2>&1 </dev/null
+  (cd "$(dirname "$notebook")" && timeout --kill-after=30 "$limit" dotnet dotnet-repl --run "$notebook" \
+      --exit-after-run --output-format ipynb --output-path "$tmp") >"$log" 2>&1 </dev/null
   repl=$?
   tenths=$(( ($(date +%s%N) - start) / 100000000 ))
   seconds="$((tenths / 10)).$((tenths % 10))"
+  [ -s "$log" ] || rm -f "$log"
   if [ ! -s "$tmp" ]; then
     rm -f "$tmp"
-    echo "$name: dotnet-repl wrote no notebook (exit $repl) after ${seconds} s; its output ($log) ends with:"
-    tail -n 5 "$log" | sed 's/^/  /'
+    if [ $repl -eq 124 ] || [ $repl -eq 137 ]; then
+      echo "$name: stopped after ${seconds} s (DENOISE_NOTEBOOK_TIMEOUT=$limit); no report"
+    else
+      echo "$name: dotnet-repl wrote no notebook (exit $repl) after ${seconds} s"
+    fi
+    if [ -s "$log" ]; then  # the exception's message, not the end of its stack trace
+      reason="$(grep -m1 -E 'Exception|[Ee]rror' "$log" || tail -n 3 "$log")"
+      echo "  $reason (all of it: $log)"
+    fi
     failed=$((failed + 1))
     continue
   fi

@@ -14,6 +14,10 @@ public static class Charts
     /// <summary>Lines with more points than this are drawn without markers, which would only clutter them.</summary>
     public const int MaxPointsWithMarkers = 50;
 
+    /// <summary>The HTML a notebook shows for <paramref name="chart"/>: its div and plotting script (plotly.js itself is
+    /// expected on the page). For formatters that put a chart next to other HTML.</summary>
+    public static string ToHtml(PlotlyChart chart) => PlotlyHtml.Of(chart);
+
     /// <summary>One bar per category.</summary>
     public static PlotlyChart Bar(IEnumerable<string> categories, IEnumerable<double> values, string title, string xTitle, string yTitle)
     {

@@ -13,12 +13,15 @@ public static class DenoiseFormatters
     {
         // Only the div and the Plotly.newPlot call: plotly.js itself is inlined once in the head of exported reports
         // (scripts/finalize_report.py), so a page with many charts carries one copy.
-        RegisterHtml<PlotlyChart>(PlotlyHtml.Of);
+        RegisterHtml<PlotlyChart>(Charts.ToHtml);
         RegisterHtml<PngImage>(image => image.ToHtml());
     }
 
     /// <summary>Shows every <typeparamref name="T"/> as the HTML that <paramref name="toHtml"/> returns.</summary>
-    /// <remarks>For a type with a PNG rendering: <c>RegisterHtml&lt;ImageGrid&gt;(g =&gt; new PngImage(g.ToPng()).ToHtml());</c></remarks>
+    /// <remarks>One line in <see cref="Register"/> per type, e.g.
+    /// <c>RegisterHtml&lt;ImageGrid&gt;(g =&gt; new PngImage(g.ToPng(), "caption").ToHtml());</c>,
+    /// <c>RegisterHtml&lt;TrainingHistory&gt;(h =&gt; Charts.ToHtml(Charts.Lines(...)));</c> or
+    /// <c>RegisterHtml&lt;ModelSummary&gt;(s =&gt; HtmlTable.Of(["layer", "output", "parameters"], rows));</c></remarks>
     public static void RegisterHtml<T>(Func<T, string> toHtml)
     {
         ArgumentNullException.ThrowIfNull(toHtml);

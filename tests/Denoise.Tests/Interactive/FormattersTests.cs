@@ -6,9 +6,9 @@ using Microsoft.DotNet.Interactive.Formatting;
 namespace Denoise.Tests.Interactive;
 
 // Formatter registrations are process-wide, so every test that formats lives in this one class.
-public sealed partial class ChartsTests
+public sealed partial class FormattersTests
 {
-    public ChartsTests() => DenoiseFormatters.Register();
+    public FormattersTests() => DenoiseFormatters.Register();
 
     [Fact]
     public void Bar_chart_shows_as_a_plotly_div_with_its_categories_values_and_titles()
