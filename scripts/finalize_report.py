@@ -7,9 +7,9 @@
    per tick (the final "Installed Packages" one stays), puts each error's message into the traceback that nbconvert
    shows, numbers the code cells in run order and gives cells the ids nbformat 4.5 asks for.
 2. Exports it with jupyter-nbconvert --to html.
-3. Makes the HTML portable: plotly.js inlined once at the top of <head> (before every chart script runs), the
-   require.js/MathJax/CDN <script src> tags removed (require.js would also stop plotly from defining window.Plotly),
-   <title> set to the notebook's first heading.
+3. Makes the HTML portable: plotly.js inlined once at the top of <head> so it is defined before any chart script runs
+   (only when the page has a chart), the require.js/MathJax/CDN <script src> tags removed (require.js would also stop
+   plotly from defining window.Plotly), <title> set to the notebook's first heading.
 4. Writes REPORT.html atomically and prints "NAME: S s, C cells, F failed, N charts, I images", then one line per
    failed cell naming it by its first source line and the error's first line.
 
@@ -93,7 +93,7 @@ def tidy(nb):
         for output in cell["outputs"]:
             error = cell_failure(output)
             if error:
-                failures.append({"cell": index, "source": first_line(cell.get("source")), "error": error})
+                failures.append({"cell": cell["execution_count"], "source": first_line(cell.get("source")), "error": error})
                 break
     if nb.get("nbformat") == 4 and nb.get("nbformat_minor", 0) < 5:
         nb["nbformat_minor"] = 5
@@ -151,7 +151,7 @@ def portable(page, plotly, title):
     charset = re.match(r"\s*<meta\s+charset=[^>]*>", page[insert_at:], re.IGNORECASE)
     if charset:  # the charset must stay within the first bytes of the page
         insert_at += charset.end()
-    return page[:insert_at] + "\n" + plotly + page[insert_at:]
+    return page[:insert_at] + "\n" + plotly + page[insert_at:] if plotly else page
 
 
 def body_of(page):
@@ -190,13 +190,16 @@ def main(argv=None):
         nb = json.load(f)
     cells, failures = tidy(nb)
     atomic_write(args.executed, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-    page = portable(export_html(nb, name), plotly_script(args.plotly), title_of(nb, name))
+    page = export_html(nb, name)
+    # A page without charts does without the 5 MB of plotly.js.
+    plotly = plotly_script(args.plotly) if CHART_CALL.search(body_of(page)) else ""
+    page = portable(page, plotly, title_of(nb, name))
     atomic_write(args.report, page)
     body = body_of(page)
     charts, images = len(CHART_CALL.findall(body)), len(IMG_TAG.findall(body))
     print(f"{name}: {args.seconds} s, {cells} cells, {len(failures)} failed, {charts} charts, {images} images")
     for failure in failures:
-        print(f"  {name}: cell {failure['cell']} failed: {failure['source']!r}: {failure['error']}")
+        print(f"  {name}: cell In [{failure['cell']}] failed: {failure['source']!r}: {failure['error']}")
     if args.repl_exit not in (0, 2):
         print(f"  {name}: dotnet-repl exited with {args.repl_exit}; the notebook may not have run to the end")
     elif args.repl_exit == 2 and not failures:

@@ -45,14 +45,14 @@ class TidyTests(unittest.TestCase):
         self.assertEqual((cells, failures), (1, []))
         self.assertEqual(nb["cells"][0]["outputs"], [done])
 
-    def test_a_failed_cell_is_named_by_its_first_source_line_and_first_error_line(self):
+    def test_a_failed_cell_is_named_by_its_number_first_source_line_and_first_error_line(self):
         error = {"output_type": "error", "ename": "Error", "traceback": [],
                  "evalue": "System.IO.FileNotFoundException: train-images: not found\n   at Submission#3"}
         nb = {"cells": [{"cell_type": "markdown", "source": "# T"}, code(["\n", "var x = Load();\n", "x"], error)]}
 
         _, failures = finalize_report.tidy(nb)
 
-        self.assertEqual(failures, [{"cell": 2, "source": "var x = Load();",
+        self.assertEqual(failures, [{"cell": 1, "source": "var x = Load();",
                                      "error": "System.IO.FileNotFoundException: train-images: not found"}])
 
     def test_error_messages_reach_the_traceback_that_nbconvert_shows(self):
@@ -106,6 +106,12 @@ class PortableTests(unittest.TestCase):
         for gone in ("file://", "https://", "mathjax", "MathJax"):
             self.assertNotIn(gone, page)
         self.assertIn("<title>Noise &amp; you</title>", page)
+        self.assertEqual(check_report.static_problems(page), [])
+
+    def test_a_page_without_charts_gets_no_plotly_but_still_loses_external_scripts(self):
+        page = finalize_report.portable(NBCONVERT_PAGE, "", "T")
+
+        self.assertNotIn("file://", page)
         self.assertEqual(check_report.static_problems(page), [])
 
     def test_report_title_is_the_first_level_one_heading(self):
