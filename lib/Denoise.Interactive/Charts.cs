@@ -11,6 +11,9 @@ public static class Charts
     /// <summary>Opacity of overlaid histograms: low enough to see one distribution through another.</summary>
     public const double OverlayOpacity = 0.6;
 
+    /// <summary>Bins of overlaid histograms when the caller does not say.</summary>
+    public const int DefaultBins = 40;
+
     /// <summary>Lines with more points than this are drawn without markers, which would only clutter them.</summary>
     public const int MaxPointsWithMarkers = 50;
 
@@ -30,9 +33,6 @@ public static class Charts
         var bar = new Bar { x = x, y = y };
         return Finish(Chart.Plot(bar, NewLayout(title, xTitle, yTitle, showLegend: false)));
     }
-
-    /// <summary>Bins of overlaid histograms when the caller does not say.</summary>
-    public const int DefaultBins = 40;
 
     /// <summary>One histogram per named series, overlaid and translucent so the distributions can be compared.</summary>
     /// <remarks>All series share the same bin edges (equal-width bins from the smallest to the largest value of any
