@@ -1,0 +1,30 @@
+using Microsoft.DotNet.Interactive.Formatting;
+using XPlot.Plotly;
+
+namespace Denoise.Interactive;
+
+/// <summary>HTML formatters that make our types show themselves when a notebook cell ends with one.</summary>
+public static class DenoiseFormatters
+{
+    public const string HtmlMimeType = "text/html";
+
+    /// <summary>Call once, in the notebook cell after the <c>#r</c> lines. Calling it again is harmless.</summary>
+    public static void Register()
+    {
+        // Only the div and the Plotly.newPlot call: plotly.js itself is inlined once in the head of exported reports
+        // (scripts/finalize_report.py), so a page with many charts carries one copy.
+        RegisterHtml<PlotlyChart>(Charts.ToHtml);
+        RegisterHtml<PngImage>(image => image.ToHtml());
+    }
+
+    /// <summary>Shows every <typeparamref name="T"/> as the HTML that <paramref name="toHtml"/> returns.</summary>
+    /// <remarks>One line in <see cref="Register"/> per type, e.g.
+    /// <c>RegisterHtml&lt;ImageGrid&gt;(g =&gt; new PngImage(g.ToPng(), "caption").ToHtml());</c>,
+    /// <c>RegisterHtml&lt;TrainingHistory&gt;(h =&gt; Charts.ToHtml(Charts.Lines(...)));</c> or
+    /// <c>RegisterHtml&lt;ModelSummary&gt;(s =&gt; HtmlTable.Of(["layer", "output", "parameters"], rows));</c></remarks>
+    public static void RegisterHtml<T>(Func<T, string> toHtml)
+    {
+        ArgumentNullException.ThrowIfNull(toHtml);
+        Formatter.Register<T>(value => toHtml(value), HtmlMimeType);
+    }
+}

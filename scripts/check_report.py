@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Check that HTML reports are self-contained and that their charts really draw (Python 3 stdlib + chromium).
+
+    check_report.py REPORT.html...
+
+Static checks: every <img> is a data: URI; no src/href/CSS url() loads anything from http(s)://, // or file://
+(plain <a href="https://..."> links are allowed: following a link is the reader's choice, not a load).
+Browser check: headless chromium with the network off loads the page; every chart script must have become a plot
+(one plotly "plot-container" per Plotly.newPlot call) and the page must log no uncaught JavaScript error.
+Prints one line per problem; exit 0 when all reports pass, 1 otherwise.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+CHART_CALL = re.compile(r"Plotly\.newPlot\(")
+TAG = re.compile(r"<(?P<name>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^<>]*)>")
+ATTR = re.compile(r"""\b(?P<key>src|href)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))""", re.IGNORECASE)
+CSS_URL = re.compile(r"""url\(\s*['"]?(?P<url>[^'")]+)""", re.IGNORECASE)
+EXTERNAL = re.compile(r"^\s*(https?:|file:|//)", re.IGNORECASE)
+PLOT_CONTAINER = re.compile(r"""class="[^"]*\bplot-container\b""")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9",
+                  "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000"]
+
+
+def split_head(page):
+    end = page.lower().find("</head>")
+    return (page[:end], page[end:]) if end >= 0 else ("", page)
+
+
+def without_scripts(page):
+    """The page without the contents of inline scripts, whose strings may look like tags."""
+    return re.sub(r"(<script\b[^>]*>).*?(</script>)", r"\1\2", page, flags=re.IGNORECASE | re.DOTALL)
+
+
+def static_problems(page):
+    problems = []
+    markup = without_scripts(page)
+    for tag in TAG.finditer(markup):
+        name = tag.group("name").lower()
+        for attr in ATTR.finditer(tag.group("attrs")):
+            value = attr.group("dq") or attr.group("sq") or attr.group("bare") or ""
+            key = attr.group("key").lower()
+            if name == "img" and key == "src" and not value.startswith("data:"):
+                problems.append(f"image not embedded as a data: URI: <img src=\"{value[:80]}\">")
+            elif EXTERNAL.match(value) and not (name == "a" and not value.lower().startswith("file:")):
+                problems.append(f"external reference: <{name} {key}=\"{value[:80]}\">")
+    for url in CSS_URL.finditer(markup):
+        if EXTERNAL.match(url.group("url")):
+            problems.append(f"external reference in CSS: url({url.group('url')[:80]})")
+    if re.search(r"@import\s+['\"]?(https?:|//|file:)", markup, re.IGNORECASE):
+        problems.append("external CSS @import")
+    return problems
+
+
+def browser(path):
+    """(dumped DOM, chromium's stderr) for the page at path, loaded with the network off."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("check_report: chromium not found; install Debian's chromium package")
+    profile = tempfile.mkdtemp(prefix="check_report.")
+    try:
+        run = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
+                              "file://" + os.path.abspath(path)], capture_output=True, text=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    if run.returncode != 0 or "<html" not in run.stdout.lower():
+        raise SystemExit(f"check_report: chromium could not load {path} (exit {run.returncode}): {run.stderr.strip()[-300:]}")
+    return run.stdout, run.stderr
+
+
+def js_errors(log):
+    return [line.split('"', 1)[-1].rstrip('"., ')[:200]
+            for line in log.splitlines() if "CONSOLE" in line and re.search(r"Uncaught|Error", line)]
+
+
+def check(path):
+    with open(path, encoding="utf-8") as f:
+        page = f.read()
+    _, body = split_head(page)
+    charts = len(CHART_CALL.findall(body))
+    problems = static_problems(page)
+    dom, log = browser(path)
+    drawn = len(PLOT_CONTAINER.findall(dom))
+    if drawn != charts:
+        problems.append(f"{charts} chart(s) in the page but {drawn} drawn by plotly.js in chromium")
+    if "Chart not drawn" in without_scripts(dom):
+        problems.append("a chart reports that plotly.js was not loaded (is it inlined in <head>?)")
+    problems += [f"JavaScript error: {e}" for e in js_errors(log)]
+    return charts, problems
+
+
+def main(paths):
+    if not paths:
+        print(__doc__, file=sys.stderr)
+        return 2
+    failed = 0
+    for path in paths:
+        charts, problems = check(path)
+        name = os.path.basename(path)
+        if problems:
+            failed += 1
+            for problem in problems:
+                print(f"check_report: {name}: {problem}")
+        else:
+            print(f"check_report: {name}: ok ({charts} chart(s) drawn, self-contained)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

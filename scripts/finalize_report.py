@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Turn a notebook executed by dotnet-repl into a self-contained HTML report (Python 3 stdlib only).
+
+    finalize_report.py EXECUTED.ipynb REPORT.html --plotly plotly.min.js [--seconds S] [--repl-exit N]
+
+1. Tidies the executed notebook in place: drops the "Installing Packages" progress outputs that dotnet-repl records once
+   per tick (the final "Installed Packages" one stays), puts each error's message into the traceback that nbconvert
+   shows, numbers the code cells in run order and gives cells the ids nbformat 4.5 asks for.
+2. Exports it with jupyter-nbconvert --to html.
+3. Makes the HTML portable: plotly.js inlined once at the top of <head> so it is defined before any chart script runs
+   (only when the page has a chart), the require.js/MathJax/CDN <script src> tags removed (require.js would also stop
+   plotly from defining window.Plotly), <title> set to the notebook's first heading.
+4. Writes REPORT.html atomically and prints "NAME: S s, C cells, F failed, N charts, I images", then one line per
+   failed cell naming it by its first source line and the error's first line.
+
+Exit status: 0 when every cell ran, 1 when a cell failed (the report is still written) or dotnet-repl said so
+(--repl-exit 2), 2 when the tools failed.
+"""
+import argparse
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+PROGRESS_MARK = "<strong>Installing Packages</strong>"
+# stderr text that means a cell failed rather than merely logged something.
+STDERR_FAILURE = re.compile(r"\b(error|exception|unhandled|fatal)\b", re.IGNORECASE)
+EXTERNAL_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:file:|https?:|//)[^>]*>\s*</script>\s*""", re.IGNORECASE)
+MATHJAX_BLOCK = re.compile(
+    r"<!--\s*Load mathjax\s*-->.*?<!--\s*End of mathjax configuration\s*-->\s*"
+    r"|<script\b[^>]*type\s*=\s*[\"']text/x-mathjax-config[\"'][^>]*>.*?</script>\s*",
+    re.IGNORECASE | re.DOTALL)
+CHART_CALL = re.compile(r"Plotly\.newPlot\(")
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+def text(value):
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def first_line(value):
+    for line in text(value).splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def is_progress(output):
+    return output.get("output_type") in ("display_data", "update_display_data") and \
+        PROGRESS_MARK in text(output.get("data", {}).get("text/html"))
+
+
+def cell_failure(output):
+    """The first line of the error an output reports, or None when it reports none."""
+    kind = output.get("output_type")
+    if kind == "error":
+        return first_line(output.get("evalue")) or output.get("ename") or "error"
+    if kind == "stream" and output.get("name") == "stderr":
+        body = text(output.get("text"))
+        if STDERR_FAILURE.search(body):
+            return next(line.strip() for line in body.splitlines() if STDERR_FAILURE.search(line))
+    return None
+
+
+def show_error_message(output):
+    """nbconvert shows an error's traceback only; dotnet-repl keeps the message (and, for a compile error, all of it)
+    in evalue, so the traceback becomes the evalue's lines unless it already starts with the message."""
+    message = text(output.get("evalue"))
+    traceback = output.get("traceback") or []
+    if message and first_line(message) not in "\n".join(traceback):
+        output["traceback"] = message.splitlines()
+
+
+def tidy(nb):
+    """Drop progress ticks, make errors readable, number the cells in run order and add missing cell ids;
+    return (code cell count, failures)."""
+    failures = []
+    code_cells = 0
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        cell.setdefault("id", f"cell-{index}")
+        if cell.get("cell_type") != "code":
+            continue
+        code_cells += 1
+        if cell.get("execution_count") is None:  # dotnet-repl records none; it runs the cells in order
+            cell["execution_count"] = code_cells
+        cell["outputs"] = [o for o in cell.get("outputs", []) if not is_progress(o)]
+        for output in cell["outputs"]:
+            if output.get("output_type") == "error":
+                show_error_message(output)
+        for output in cell["outputs"]:
+            error = cell_failure(output)
+            if error:
+                failures.append({"cell": cell["execution_count"], "source": first_line(cell.get("source")), "error": error})
+                break
+    if nb.get("nbformat") == 4 and nb.get("nbformat_minor", 0) < 5:
+        nb["nbformat_minor"] = 5
+    return code_cells, failures
+
+
+def title_of(nb, fallback):
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            match = re.search(r"^#\s+(.+)$", text(cell.get("source")), re.MULTILINE)
+            if match:
+                return match.group(1).strip()
+    return fallback
+
+
+def atomic_write(path, content):
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files; a report is for everyone who can read the folder
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def plotly_script(plotly_path):
+    with open(plotly_path, encoding="utf-8") as f:
+        js = f.read()
+    if "</script" in js.lower():
+        raise SystemExit(f"finalize_report: {plotly_path} contains '</script' and cannot be inlined as is")
+    version = "unknown version"
+    package = os.path.join(os.path.dirname(plotly_path), "package.json")
+    if os.path.exists(package):
+        with open(package, encoding="utf-8") as f:
+            version = json.load(f).get("version", version)
+    return f"<!-- plotly.js {version}, inlined by scripts/finalize_report.py -->\n<script>{js}</script>\n"
+
+
+def portable(page, plotly, title):
+    """The nbconvert page with external scripts removed, plotly inlined first in <head> and a readable title."""
+    page = MATHJAX_BLOCK.sub("", page)
+    page = EXTERNAL_SCRIPT.sub("", page)
+    page = re.sub(r"<title>.*?</title>", lambda _: f"<title>{html.escape(title)}</title>", page, count=1, flags=re.DOTALL)
+    head = re.search(r"<head\b[^>]*>", page, re.IGNORECASE)
+    if head is None:
+        raise SystemExit("finalize_report: nbconvert output has no <head>; cannot inline plotly.js")
+    insert_at = head.end()
+    charset = re.match(r"\s*<meta\s+charset=[^>]*>", page[insert_at:], re.IGNORECASE)
+    if charset:  # the charset must stay within the first bytes of the page
+        insert_at += charset.end()
+    return page[:insert_at] + "\n" + plotly + page[insert_at:] if plotly else page
+
+
+def body_of(page):
+    end = page.lower().find("</head>")
+    return page[end:] if end >= 0 else page
+
+
+def export_html(nb, name):
+    """Runs jupyter-nbconvert on a temporary copy of the tidied notebook; returns the page."""
+    with tempfile.TemporaryDirectory(prefix="finalize_report.") as work:
+        source = os.path.join(work, name + ".ipynb")
+        with open(source, "w", encoding="utf-8") as f:
+            json.dump(nb, f, indent=1, ensure_ascii=False)
+        run = subprocess.run(["jupyter-nbconvert", "--to", "html", "--log-level=ERROR", "--output-dir", work,
+                              "--output", name, source], capture_output=True, text=True)
+        produced = os.path.join(work, name + ".html")
+        if run.returncode != 0 or not os.path.exists(produced):
+            sys.stderr.write(run.stderr)
+            raise SystemExit(f"finalize_report: jupyter-nbconvert failed on {name} (exit {run.returncode}); see above")
+        with open(produced, encoding="utf-8") as f:
+            return f.read()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("executed", help="notebook executed by dotnet-repl; tidied in place")
+    parser.add_argument("report", help="HTML report to write")
+    parser.add_argument("--plotly", required=True, help="path of plotly.min.js to inline")
+    parser.add_argument("--seconds", default="?", help="how long the notebook ran, for the summary line")
+    parser.add_argument("--repl-exit", type=int, default=0, help="dotnet-repl's exit status (2: a cell failed)")
+    args = parser.parse_args(argv)
+    name = os.path.splitext(os.path.basename(args.report))[0]
+    if not os.path.exists(args.plotly):
+        raise SystemExit(f"finalize_report: {args.plotly} not found; unpack the npm package plotly.js-dist-min there")
+    with open(args.executed, encoding="utf-8") as f:
+        nb = json.load(f)
+    cells, failures = tidy(nb)
+    atomic_write(args.executed, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    page = export_html(nb, name)
+    # A page without charts does without the 5 MB of plotly.js.
+    plotly = plotly_script(args.plotly) if CHART_CALL.search(body_of(page)) else ""
+    page = portable(page, plotly, title_of(nb, name))
+    atomic_write(args.report, page)
+    body = body_of(page)
+    charts, images = len(CHART_CALL.findall(body)), len(IMG_TAG.findall(body))
+    print(f"{name}: {args.seconds} s, {cells} cells, {len(failures)} failed, {charts} charts, {images} images")
+    for failure in failures:
+        print(f"  {name}: cell In [{failure['cell']}] failed: {failure['source']!r}: {failure['error']}")
+    if args.repl_exit not in (0, 2):
+        print(f"  {name}: dotnet-repl exited with {args.repl_exit}; the notebook may not have run to the end")
+    elif args.repl_exit == 2 and not failures:
+        print(f"  {name}: dotnet-repl reported a failed cell (exit 2) but no cell recorded an error; see {args.executed}")
+    return 1 if failures or args.repl_exit != 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Denoise.Interactive;
+using Microsoft.DotNet.Interactive.Formatting;
+
+namespace Denoise.Tests.Interactive;
+
+// Formatter registrations are process-wide, so every test that formats lives in this one class.
+public sealed partial class FormattersTests
+{
+    public FormattersTests() => DenoiseFormatters.Register();
+
+    [Fact]
+    public void Bar_chart_shows_as_a_plotly_div_with_its_categories_values_and_titles()
+    {
+        var chart = Charts.Bar(["zero", "one", "two"], [3.0, 1.0, 2.0], "Digits", "digit", "count");
+
+        var html = Formatter.ToDisplayString(chart, "text/html");
+
+        Assert.Contains($"<div id=\"{chart.Id}\" style=\"width: 800px; height: 400px;\"></div>", html);
+        Assert.Contains($"Plotly.newPlot('{chart.Id}', data, layout)", html);
+        var (data, layout) = Parse(html);
+        var bar = Assert.Single(data.EnumerateArray());
+        Assert.Equal("bar", bar.GetProperty("type").GetString());
+        Assert.Equal(["zero", "one", "two"], bar.GetProperty("x").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([3.0, 1.0, 2.0], bar.GetProperty("y").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal("Digits", layout.GetProperty("title").GetString());
+        Assert.Equal("digit", layout.GetProperty("xaxis").GetProperty("title").GetString());
+        Assert.Equal("count", layout.GetProperty("yaxis").GetProperty("title").GetString());
+        Assert.Equal(800, layout.GetProperty("width").GetDouble());
+        Assert.Equal(400, layout.GetProperty("height").GetDouble());
+    }
+
+    [Fact]
+    public void Chart_script_upgrades_string_titles_and_waits_for_plotly()
+    {
+        var html = Formatter.ToDisplayString(Charts.Bar(["a"], [1.0], "T", "x", "y"), "text/html");
+
+        // plotly.js 3 ignores string titles; the script must turn them into {text: ...} before Plotly.newPlot.
+        var upgrade = html.IndexOf("owner.title = { text: owner.title }", StringComparison.Ordinal);
+        Assert.InRange(upgrade, 0, html.IndexOf("Plotly.newPlot(", StringComparison.Ordinal));
+        Assert.Contains("if (typeof Plotly === 'undefined')", html);
+    }
+
+    [Fact]
+    public void Overlaid_histograms_share_bin_edges_spanning_all_series()
+    {
+        // Values span 0..2 over both series: 4 bins are 0.5 wide (widened by 1e-9 so 2.0 falls inside the last one).
+        var chart = Charts.Histogram([("clean", [0.0, 0.25, 1.0]), ("noisy", [0.5, 2.0])], "Pixels", "value", bins: 4);
+
+        var (data, layout) = Parse(Formatter.ToDisplayString(chart, "text/html"));
+
+        Assert.Equal("overlay", layout.GetProperty("barmode").GetString());
+        var traces = data.EnumerateArray().ToArray();
+        Assert.Equal(["clean", "noisy"], traces.Select(t => t.GetProperty("name").GetString()));
+        foreach (var trace in traces)
+        {
+            Assert.Equal("histogram", trace.GetProperty("type").GetString());
+            Assert.Equal(Charts.OverlayOpacity, trace.GetProperty("opacity").GetDouble());
+            var bins = trace.GetProperty("xbins");
+            Assert.Equal(0.0, bins.GetProperty("start").GetDouble());
+            Assert.Equal(0.5, bins.GetProperty("size").GetDouble(), 1e-6);
+            Assert.Equal(2.0, bins.GetProperty("end").GetDouble(), 1e-6);
+            Assert.True(bins.GetProperty("end").GetDouble() > 2.0, "the largest value must fall inside the last bin");
+        }
+    }
+
+    [Fact]
+    public void Loss_curves_are_one_named_line_per_series_over_the_epochs()
+    {
+        var chart = Charts.Lines([1.0, 2.0, 3.0], [("loss", [0.3, 0.2, 0.1]), ("val_loss", [0.35, 0.25, 0.2])], "Loss", "epoch", "MSE");
+
+        var (data, layout) = Parse(Formatter.ToDisplayString(chart, "text/html"));
+
+        var traces = data.EnumerateArray().ToArray();
+        Assert.Equal(["loss", "val_loss"], traces.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal([0.35, 0.25, 0.2], traces[1].GetProperty("y").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.All(traces, t => Assert.Equal([1.0, 2.0, 3.0], t.GetProperty("x").EnumerateArray().Select(e => e.GetDouble())));
+        Assert.All(traces, t => Assert.Equal("lines+markers", t.GetProperty("mode").GetString()));
+        Assert.True(layout.GetProperty("showlegend").GetBoolean());
+    }
+
+    [Fact]
+    public void Lines_reject_a_series_whose_length_differs_from_x()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            Charts.Lines([1.0, 2.0], [("loss", [0.3, 0.2]), ("val_loss", [0.3])], "Loss", "epoch", "MSE"));
+
+        Assert.Contains("'val_loss' has 1 values but x has 2", error.Message);
+    }
+
+    [Fact]
+    public void Bar_rejects_fewer_values_than_categories()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Charts.Bar(["a", "b"], [1.0], "Digits", "digit", "count"));
+
+        Assert.Contains("2 categories but 1 values", error.Message);
+    }
+
+    [Fact]
+    public void Png_image_shows_as_a_base64_data_uri_with_an_escaped_caption()
+    {
+        byte[] signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+        var html = Formatter.ToDisplayString(new PngImage(signature, "noisy <σ=0.5> & clean"), "text/html");
+
+        // Base64 of the 8-byte PNG signature, as every PNG data URI begins.
+        Assert.Contains("<img src=\"data:image/png;base64,iVBORw0KGgo=\"", html);
+        Assert.Contains("<figcaption style=\"font-size:90%;color:#444\">noisy &lt;σ=0.5&gt; &amp; clean</figcaption>", html);
+    }
+
+    [Fact]
+    public void Png_image_rejects_bytes_that_are_not_a_png()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new PngImage([0xFF, 0xD8, 0xFF], "a jpeg"));
+
+        Assert.Contains("'a jpeg': the 3 bytes do not start with the PNG signature (found 0xFFD8FF)", error.Message);
+    }
+
+    [Fact]
+    public void Registered_html_formatter_is_used_for_its_type()
+    {
+        DenoiseFormatters.RegisterHtml<Caption>(c => $"<b>{c.Text}</b>");
+
+        Assert.Equal("<b>hello</b>", Formatter.ToDisplayString(new Caption("hello"), "text/html"));
+    }
+
+    private sealed record Caption(string Text);
+
+    private static (JsonElement Data, JsonElement Layout) Parse(string html)
+    {
+        var data = DataJson().Match(html);
+        var layout = LayoutJson().Match(html);
+        Assert.True(data.Success && layout.Success, "the chart script declares var data and var layout");
+        return (JsonDocument.Parse(data.Groups[1].Value).RootElement, JsonDocument.Parse(layout.Groups[1].Value).RootElement);
+    }
+
+    [GeneratedRegex(@"var data = (.*?);\s*$", RegexOptions.Multiline)]
+    private static partial Regex DataJson();
+
+    [GeneratedRegex(@"var layout = (.*?);\s*$", RegexOptions.Multiline)]
+    private static partial Regex LayoutJson();
+}
