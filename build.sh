@@ -10,6 +10,7 @@ root="$(pwd)"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+trap 'die "step failed (line $LINENO): $BASH_COMMAND"' ERR
 
 need_root() {
   [ "$(id -u)" = 0 ] && return 0
@@ -31,7 +32,8 @@ apt_install() { # apt_install PACKAGE... (only those not yet installed)
     || die "apt-get install ${missing[*]} failed; run it by hand to see why"
 }
 
-libstdcxx() { ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}'; }
+# (awk reads to the end: an early exit would kill ldconfig with SIGPIPE, which pipefail turns into a failure)
+libstdcxx() { ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found=1}'; }
 
 ensure_libstdcxx() {
   # TorchSharp 0.107's native code needs GLIBCXX_3.4.32 (GCC 13+); Debian 12 has 3.4.30, Debian 13 has it.

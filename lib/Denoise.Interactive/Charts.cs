@@ -51,8 +51,10 @@ public static class Charts
     }
 
     /// <summary>One line per named series over a shared x axis, e.g. loss and val_loss per epoch.</summary>
+    /// <param name="logY">A logarithmic y axis, for values that span orders of magnitude (pixel histograms).</param>
     public static PlotlyChart Lines(
-        IEnumerable<double> x, IEnumerable<(string Name, double[] Values)> series, string title, string xTitle, string yTitle)
+        IEnumerable<double> x, IEnumerable<(string Name, double[] Values)> series, string title, string xTitle, string yTitle,
+        bool logY = false)
     {
         ArgumentNullException.ThrowIfNull(x);
         var xs = x.ToArray();
@@ -62,7 +64,10 @@ public static class Charts
                 throw new ArgumentException($"Charts.Lines '{title}': series '{s.Name}' has {s.Values.Length} values but x has {xs.Length}.", nameof(series));
             return new Scatter { x = xs, y = s.Values, name = s.Name, mode = xs.Length <= MaxPointsWithMarkers ? "lines+markers" : "lines" };
         }).ToArray();
-        return Finish(Chart.Plot(traces, NewLayout(title, xTitle, yTitle, showLegend: traces.Length > 1)));
+        var layout = NewLayout(title, xTitle, yTitle, showLegend: traces.Length > 1);
+        if (logY)
+            layout.yaxis = new Yaxis { title = yTitle, type = "log" };
+        return Finish(Chart.Plot(traces, layout));
     }
 
     private static (string Name, double[] Values)[] Named(IEnumerable<(string Name, double[] Values)> series, string title)

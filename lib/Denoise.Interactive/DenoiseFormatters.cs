@@ -1,4 +1,5 @@
 using Microsoft.DotNet.Interactive.Formatting;
+using Denoise.Imaging;
 using XPlot.Plotly;
 
 namespace Denoise.Interactive;
@@ -15,6 +16,8 @@ public static class DenoiseFormatters
         // (scripts/finalize_report.py), so a page with many charts carries one copy.
         RegisterHtml<PlotlyChart>(Charts.ToHtml);
         RegisterHtml<PngImage>(image => image.ToHtml());
+        RegisterHtml<ImageGrid>(grid => new PngImage(grid.ToPng()).ToHtml());
+        RegisterHtml<Table>(table => table.ToHtml());
     }
 
     /// <summary>Shows every <typeparamref name="T"/> as the HTML that <paramref name="toHtml"/> returns.</summary>
