@@ -103,8 +103,16 @@ unit_tests() {
 
 case "${1:-}" in
   setup) setup ;;
-  test) setup; unit_tests; DENOISE_QUICK=1 scripts/reports.sh --check ;;
-  reports) setup; scripts/reports.sh ;;
+  test)
+    setup
+    unit_tests
+    say "report scripts"
+    python3 scripts/clean_notebooks.py --check || die "a notebook holds outputs; run python3 scripts/clean_notebooks.py and commit"
+    python3 -m unittest discover -s tests/scripts -q || die "report script tests failed (see above)"
+    tests/scripts/reports_selftest.sh || die "the report pipeline self-test failed (see above)"
+    say "notebooks in quick mode"
+    DENOISE_QUICK=1 scripts/reports.sh --check ;;
+  reports) setup; scripts/reports.sh --check ;;
   bench) setup; apt_install python3-torch; scripts/bench.sh ;;
   *) echo "usage: ./build.sh setup|test|reports|bench" >&2; exit 2 ;;
 esac
