@@ -155,6 +155,8 @@ public static class TrainCommand
                 {
                     task ??= context.AddTask($"epoch {p.Epoch}/{p.Epochs}", maxValue: p.Batches);
                     task.Value = p.Batch;
+                    if (p.Batch == p.Batches && p.Completed is null)
+                        task.Description = $"epoch {p.Epoch}/{p.Epochs}  validating";
                     if (p.Completed is { } record)
                     {
                         // The finished bar keeps the epoch's numbers, so the table reads like Keras' fit log.
