@@ -219,6 +219,23 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_truncated_checkpoint_is_reported_as_such()
+    {
+        using var data = SyntheticPairs.Make(train: 16, validation: 4, seed: 10);
+        var path = Path.Combine(folder, "t.checkpoint");
+        using (var model = new ConvAutoencoder(seed: 3))
+        using (var trainer = new Trainer(model, Tiny(epochs: 1)))
+            trainer.Fit(data, checkpointPath: path);
+        var bytes = File.ReadAllBytes(path);
+        // Cut inside the Adam moments, which come after the weights.
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 1000)]);
+
+        var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
+
+        Assert.StartsWith($"{path}: the checkpoint is truncated or corrupt", error.Message);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_checkpoint_is_refused_by_name()
     {
         var path = Path.Combine(folder, "x.checkpoint");
