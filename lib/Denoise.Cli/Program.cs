@@ -4,6 +4,7 @@ using Denoise.Cli;
 var root = new RootCommand("Denoise handwritten digits with a convolutional autoencoder (MNIST, TorchSharp).")
 {
     DataCommand.Create(),
+    TrainCommand.Create(),
     MetricsCommand.Create(),
 };
 root.HelpName = "denoise";

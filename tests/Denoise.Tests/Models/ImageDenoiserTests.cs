@@ -73,11 +73,7 @@ public sealed class ImageDenoiserTests
         Assert.True(viaDenoiser.allclose(viaPadded, rtol: 1e-6, atol: 1e-7));
     }
 
-    private static ConvAutoencoder NewModel()
-    {
-        manual_seed(7);
-        return new ConvAutoencoder();
-    }
+    private static ConvAutoencoder NewModel() => new(seed: 7);
 
     private static Tensor Images(int count, int height, int width, int seed)
     {

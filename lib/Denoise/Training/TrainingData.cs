@@ -1,0 +1,38 @@
+using Denoise.Data;
+using Denoise.Noise;
+using static TorchSharp.torch;
+
+namespace Denoise.Training;
+
+/// <summary>
+/// The pairs to train on: noisy inputs and their clean targets, N×1×28×28 float32 in [0, 1],
+/// for training and for validation. Disposing it disposes the four tensors.
+/// </summary>
+public sealed record TrainingData(Tensor NoisyTrain, Tensor CleanTrain, Tensor NoisyValidation, Tensor CleanValidation) : IDisposable
+{
+    /// <summary>The seed of the test set's noise: different from the training noise, and the same wherever a model is evaluated.</summary>
+    public static long TestNoiseSeed(long seed) => seed + 1;
+
+    /// <summary>As in the Keras example: noise is drawn once for each set (seeded), clean images are the targets.</summary>
+    public static TrainingData FromSets(DigitSet train, DigitSet test, NoiseSpec noise, long seed) => new(
+        noise.Apply(train.Images, seed),
+        train.Images.clone(),
+        noise.Apply(test.Images, TestNoiseSeed(seed)),
+        test.Images.clone());
+
+    /// <summary>MNIST train (the first <paramref name="limit"/> images, if given) and test, with noise added.</summary>
+    public static TrainingData LoadMnist(NoiseSpec noise, long seed, int? limit = null, string? dataFolder = null)
+    {
+        using var train = DataSets.Load(DataSetKind.Mnist, Split.Train, limit, dataFolder);
+        using var test = DataSets.Load(DataSetKind.Mnist, Split.Test, limit: null, dataFolder);
+        return FromSets(train, test, noise, seed);
+    }
+
+    public void Dispose()
+    {
+        NoisyTrain.Dispose();
+        CleanTrain.Dispose();
+        NoisyValidation.Dispose();
+        CleanValidation.Dispose();
+    }
+}

@@ -1,0 +1,248 @@
+using Denoise.Models;
+using Denoise.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Denoise.Tests.Training;
+
+[Collection("torch")]
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("denoise-trainer-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    /// <summary>Reports on the calling thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class Inline<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private static TrainingOptions Tiny(int epochs) => new() { Epochs = epochs, BatchSize = 16, Seed = 3 };
+
+    [Fact]
+    public void A_few_epochs_lower_the_loss_on_a_tiny_set()
+    {
+        using var data = SyntheticPairs.Make(train: 64, validation: 16, seed: 1);
+        using var model = new ConvAutoencoder(seed: 3);
+        using var trainer = new Trainer(model, Tiny(epochs: 5) with { LearningRate = 3e-3 });
+
+        var history = trainer.Fit(data);
+
+        Assert.Equal(5, history.Count);
+        Assert.Equal([1, 2, 3, 4, 5], history.Select(r => r.Epoch));
+        // The best constant guess m (the mean pixel) costs -(m ln m + (1 - m) ln(1 - m)); beating it means the
+        // model learned to look at its input, not just the average brightness.
+        var m = data.CleanTrain.mean().item<float>();
+        var constantLoss = -(m * Math.Log(m) + (1 - m) * Math.Log(1 - m));
+        Assert.InRange(history[0].Loss, 0.55, 0.75);
+        Assert.True(history.Last!.Loss < history[0].Loss, $"loss went {history[0].Loss} -> {history.Last.Loss}");
+        Assert.True(history.Last.Loss < constantLoss, $"loss {history.Last.Loss} not below the constant guess's {constantLoss}");
+        Assert.True(history.Last.ValLoss < constantLoss, $"val_loss {history.Last.ValLoss} not below the constant guess's {constantLoss}");
+        Assert.All(history, r => Assert.True(r.Seconds > 0));
+    }
+
+    [Fact]
+    public void Validation_loss_is_the_mean_binary_cross_entropy_of_the_outputs()
+    {
+        using var data = SyntheticPairs.Make(train: 8, validation: 20, seed: 2);
+        using var model = new ConvAutoencoder(seed: 4);
+        using var trainer = new Trainer(model, Tiny(epochs: 1) with { BatchSize = 7 });
+
+        var loss = trainer.Evaluate(data.NoisyValidation, data.CleanValidation);
+
+        // -mean(y ln p + (1 - y) ln(1 - p)) over every pixel, computed here in doubles.
+        using var output = model.call(data.NoisyValidation);
+        var p = output.data<float>().ToArray();
+        var y = data.CleanValidation.data<float>().ToArray();
+        var expected = -p.Zip(y, (pi, yi) => yi * Math.Log(pi) + (1 - yi) * Math.Log(1 - pi)).Average();
+        Assert.Equal(expected, loss, expected * 1e-5);
+    }
+
+    [Fact]
+    public void Resuming_from_a_checkpoint_continues_exactly_like_an_uninterrupted_run()
+    {
+        using var data = SyntheticPairs.Make(train: 64, validation: 16, seed: 5);
+        var checkpoint = Path.Combine(folder, "run.checkpoint");
+
+        using var straightModel = new ConvAutoencoder(seed: 3);
+        using var straight = new Trainer(straightModel, Tiny(epochs: 3));
+        straight.Fit(data);
+
+        using (var firstModel = new ConvAutoencoder(seed: 3))
+        using (var first = new Trainer(firstModel, Tiny(epochs: 2)))
+            first.Fit(data, checkpointPath: checkpoint);
+        using var resumed = Trainer.Resume(checkpoint, epochs: 3);
+        using var _ = resumed.Model;
+        Assert.Equal(2, resumed.CompletedEpochs);
+        resumed.Fit(data);
+
+        Assert.Equal(3, resumed.History.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(straight.History[i].Loss, resumed.History[i].Loss, straight.History[i].Loss * 1e-5);
+            Assert.Equal(straight.History[i].ValLoss, resumed.History[i].ValLoss, straight.History[i].ValLoss * 1e-5);
+        }
+
+        Assert.All(straightModel.parameters().Zip(resumed.Model.parameters()),
+            p => Assert.True(p.First.allclose(p.Second, rtol: 1e-4, atol: 1e-6)));
+    }
+
+    [Fact]
+    public void Resuming_without_the_Adam_state_would_not_match()
+    {
+        // Guards the test above: with fresh Adam moments the third epoch differs, so matching means the state was restored.
+        using var data = SyntheticPairs.Make(train: 64, validation: 16, seed: 5);
+        var checkpoint = Path.Combine(folder, "run.checkpoint");
+        using var straightModel = new ConvAutoencoder(seed: 3);
+        using var straight = new Trainer(straightModel, Tiny(epochs: 3));
+        straight.Fit(data);
+        using (var firstModel = new ConvAutoencoder(seed: 3))
+        using (var first = new Trainer(firstModel, Tiny(epochs: 2)))
+            first.Fit(data, checkpointPath: checkpoint);
+
+        using var resumed = Trainer.Resume(checkpoint, epochs: 3);
+        using var _ = resumed.Model;
+        using var fresh = new Trainer(resumed.Model, Tiny(epochs: 1));
+        var third = fresh.Fit(data)[0];
+
+        Assert.True(Math.Abs(third.Loss - straight.History[2].Loss) > straight.History[2].Loss * 1e-4);
+    }
+
+    [Fact]
+    public void The_checkpoint_records_options_and_history()
+    {
+        using var data = SyntheticPairs.Make(train: 32, validation: 8, seed: 6);
+        var checkpoint = Path.Combine(folder, "sub", "model.dat.checkpoint");
+        using var model = new ConvAutoencoder(seed: 3);
+        var options = Tiny(epochs: 2) with { Noise = "salt-pepper:0.1" };
+        using var trainer = new Trainer(model, options);
+
+        trainer.Fit(data, checkpointPath: checkpoint);
+        var saved = Trainer.ReadCheckpoint(checkpoint);
+
+        Assert.Equal(options, saved.Options);
+        Assert.Equal(trainer.History, saved.History);
+        Assert.Equal(2, saved.CompletedEpochs);
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(checkpoint)!));
+    }
+
+    [Fact]
+    public void Each_epoch_gets_its_own_reproducible_shuffle()
+    {
+        static long[] Order(long seed, int epoch)
+        {
+            using var generator = new Generator(Trainer.EpochSeed(seed, epoch));
+            using var order = randperm(100, generator: generator);
+            return order.data<long>().ToArray();
+        }
+
+        Assert.Equal(Order(7, 1), Order(7, 1));
+        Assert.NotEqual(Order(7, 1), Order(7, 2));
+        Assert.NotEqual(Order(7, 1), Order(8, 1));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), Order(7, 3).Order());
+    }
+
+    [Fact]
+    public void Progress_reports_every_batch_and_each_finished_epoch()
+    {
+        using var data = SyntheticPairs.Make(train: 40, validation: 8, seed: 7);
+        using var model = new ConvAutoencoder(seed: 3);
+        using var trainer = new Trainer(model, Tiny(epochs: 2));
+        var reports = new List<TrainingProgress>();
+
+        trainer.Fit(data, new Inline<TrainingProgress>(reports.Add));
+
+        // 40 images in batches of 16: 16, 16, 8 -> 3 batches, plus one epoch-end report per epoch.
+        Assert.Equal(8, reports.Count);
+        Assert.Equal([1, 2, 3, 3], reports.Take(4).Select(r => r.Batch));
+        Assert.All(reports, r => Assert.Equal(3, r.Batches));
+        Assert.Equal([trainer.History[0], trainer.History[1]], reports.Where(r => r.Completed is not null).Select(r => r.Completed!));
+    }
+
+    [Fact]
+    public void No_tensors_leak_from_one_epoch_to_the_next()
+    {
+        using var data = SyntheticPairs.Make(train: 48, validation: 8, seed: 8);
+        using var model = new ConvAutoencoder(seed: 3);
+        using var trainer = new Trainer(model, Tiny(epochs: 4));
+        var live = new List<long>();
+
+        trainer.Fit(data, new Inline<TrainingProgress>(p =>
+        {
+            if (p.Completed is not null) live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        }));
+
+        // Epoch 1 creates the gradients and Adam buffers once; later epochs must not add any.
+        Assert.Equal(4, live.Count);
+        Assert.Equal(live[1], live[2]);
+        Assert.Equal(live[1], live[3]);
+    }
+
+    [Fact]
+    public void Cancelling_stops_between_batches_and_leaves_the_last_checkpoint_valid()
+    {
+        using var data = SyntheticPairs.Make(train: 64, validation: 8, seed: 9);
+        var checkpoint = Path.Combine(folder, "cancel.checkpoint");
+        using var model = new ConvAutoencoder(seed: 3);
+        using var trainer = new Trainer(model, Tiny(epochs: 5));
+        using var cancel = new CancellationTokenSource();
+        var batchesSeen = 0;
+        var progress = new Inline<TrainingProgress>(p =>
+        {
+            if (p.Completed is null && p.Epoch == 2) batchesSeen++;
+            if (p is { Epoch: 2, Batch: 2, Completed: null }) cancel.Cancel();
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data, progress, checkpoint, cancel.Token));
+
+        Assert.Equal(2, batchesSeen);
+        Assert.Equal(1, trainer.CompletedEpochs);
+        Assert.Equal(1, Trainer.ReadCheckpoint(checkpoint).CompletedEpochs);
+        using var resumed = Trainer.Resume(checkpoint);
+        using var _ = resumed.Model;
+        Assert.Equal(5, resumed.Options.Epochs);
+        Assert.Single(Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public void Images_of_the_wrong_shape_are_refused_with_the_shape()
+    {
+        using var model = new ConvAutoencoder(seed: 3);
+        using var trainer = new Trainer(model, Tiny(epochs: 1));
+        using var flat = zeros(4, 784);
+        using var good = zeros(4, 1, 28, 28);
+
+        var error = Assert.Throws<ArgumentException>(() => trainer.Fit(new TrainingData(flat, flat, good, good)));
+
+        Assert.Equal("training noisy images must be N x 1 x 28 x 28, got 4 x 784", error.Message);
+    }
+
+    [Fact]
+    public void A_truncated_checkpoint_is_reported_as_such()
+    {
+        using var data = SyntheticPairs.Make(train: 16, validation: 4, seed: 10);
+        var path = Path.Combine(folder, "t.checkpoint");
+        using (var model = new ConvAutoencoder(seed: 3))
+        using (var trainer = new Trainer(model, Tiny(epochs: 1)))
+            trainer.Fit(data, checkpointPath: path);
+        var bytes = File.ReadAllBytes(path);
+        // Cut inside the Adam moments, which come after the weights.
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 1000)]);
+
+        var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
+
+        Assert.StartsWith($"{path}: the checkpoint is truncated or corrupt", error.Message);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_checkpoint_is_refused_by_name()
+    {
+        var path = Path.Combine(folder, "x.checkpoint");
+        File.WriteAllText(path, "nope");
+
+        var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
+
+        Assert.Equal($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header)", error.Message);
+    }
+}
