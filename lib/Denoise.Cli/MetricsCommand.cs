@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Denoise.Imaging;
 using Denoise.Metrics;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
-using Size = SixLabors.ImageSharp.Size;
 
 namespace Denoise.Cli;
 
@@ -39,18 +37,19 @@ public static class MetricsCommand
             var output = parseResult.InvocationConfiguration.Output;
 
             using var scope = NewDisposeScope();
-            var (referencePixels, referenceSize) = GrayPng.Read(referencePath);
-            var (imagePixels, imageSize) = GrayPng.Read(imagePath);
-            if (referenceSize != imageSize)
+            var referencePixels = GrayImage.Load(referencePath);
+            var imagePixels = GrayImage.Load(imagePath);
+            var (width, height) = (referencePixels.shape[2], referencePixels.shape[1]);
+            if (!referencePixels.shape.SequenceEqual(imagePixels.shape))
             {
                 throw new InvalidDataException(
-                    $"{referencePath} is {referenceSize.Width}x{referenceSize.Height} but {imagePath} is {imageSize.Width}x{imageSize.Height} - compare images of the same size");
+                    $"{referencePath} is {width}x{height} but {imagePath} is {imagePixels.shape[2]}x{imagePixels.shape[1]} - compare images of the same size");
             }
 
-            if (referenceSize.Width < ImageMetrics.SsimWindow || referenceSize.Height < ImageMetrics.SsimWindow)
+            if (width < ImageMetrics.SsimWindow || height < ImageMetrics.SsimWindow)
             {
                 throw new InvalidDataException(
-                    $"{referencePath} is {referenceSize.Width}x{referenceSize.Height} - SSIM needs images of at least {ImageMetrics.SsimWindow}x{ImageMetrics.SsimWindow} pixels");
+                    $"{referencePath} is {width}x{height} - SSIM needs images of at least {ImageMetrics.SsimWindow}x{ImageMetrics.SsimWindow} pixels");
             }
 
             var quality = ImageMetrics.Measure(referencePixels, imagePixels);
@@ -71,35 +70,4 @@ public static class MetricsCommand
     /// <summary>JSON has no infinity; null keeps the output parseable by strict readers such as jq.</summary>
     private static string JsonNumber(double value) =>
         double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "null";
-
-    /// <summary>Reads an image as a 1×H×W float tensor in [0, 1] (the Imaging chapter will take this over).</summary>
-    private static class GrayPng
-    {
-        public static (Tensor Pixels, Size Size) Read(string path)
-        {
-            if (!File.Exists(path))
-            {
-                throw new FileNotFoundException($"{path}: file not found", path);
-            }
-
-            Image<L8> picture;
-            try
-            {
-                picture = Image.Load<L8>(path);
-            }
-            catch (ImageFormatException e)
-            {
-                throw new InvalidDataException($"{path}: not a readable image (expected PNG, JPEG, BMP, GIF, TIFF, TGA or WebP)", e);
-            }
-
-            using (picture)
-            {
-                var bytes = new byte[picture.Width * picture.Height];
-                picture.CopyPixelDataTo(bytes);
-                var pixels = tensor(bytes, dtype: ScalarType.Byte).reshape(1, picture.Height, picture.Width)
-                    .to_type(ScalarType.Float32) / 255f;
-                return (pixels, picture.Size());
-            }
-        }
-    }
 }

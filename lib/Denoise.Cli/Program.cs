@@ -5,6 +5,8 @@ var root = new RootCommand("Denoise handwritten digits with a convolutional auto
 {
     DataCommand.Create(),
     TrainCommand.Create(),
+    EvaluateCommand.Create(),
+    DenoiseCommand.Create(),
     MetricsCommand.Create(),
 };
 root.HelpName = "denoise";

@@ -43,7 +43,9 @@ public static class GrayImage
         }
         catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or NotSupportedException)
         {
-            throw new InvalidDataException($"{name}: not a PNG/JPEG image (ImageSharp: {e.Message})", e);
+            // ImageSharp's own message lists every decoder over several lines; the first sentence is the news.
+            var reason = e.Message.ReplaceLineEndings(" ").Split(". ")[0].TrimEnd('.');
+            throw new InvalidDataException($"{name}: not a PNG/JPEG image (ImageSharp: {reason})", e);
         }
 
         using (image)

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Text.Json;
+using Denoise.Data;
+using Denoise.Metrics;
+using Denoise.Models;
+using Denoise.Noise;
+using Denoise.Training;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace Denoise.Cli;
+
+/// <summary>`denoise evaluate --model M`: PSNR and SSIM of the noisy test set, two classical filters and the model.</summary>
+public static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A model file written by ./denoise train.", Required = true };
+        var noise = new Option<string?>("--noise") { Description = "Noise added to the test images (default: the noise the model was trained with)." };
+        var seed = new Option<long?>("--seed") { Description = "Seed of the noise (default: the model's seed, so the test noise matches its validation)." };
+        var limit = new Option<int?>("--limit") { Description = "Score only the first N test images (quick runs)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var command = new Command("evaluate", "Score a trained model on the MNIST test set against the noisy input and classical filters.")
+        {
+            model, noise, seed, limit, json,
+        };
+        command.SetAction(parsed =>
+        {
+            var modelPath = parsed.GetValue(model)!;
+            var (network, metadata) = ModelFile.Load(modelPath);
+            using var _ = network;
+            var spec = NoiseSpec.Parse(parsed.GetValue(noise) ?? metadata.Noise);
+            var noiseSeed = TrainingData.TestNoiseSeed(parsed.GetValue(seed) ?? metadata.Seed);
+            if (parsed.GetValue(limit) is < 1 and var badLimit)
+                throw new ArgumentException($"--limit must be at least 1, got {badLimit}");
+
+            using var scope = NewDisposeScope();
+            using var test = DataSets.Load(DataSetKind.Mnist, Split.Test, parsed.GetValue(limit));
+            var noisy = spec.Apply(test.Images, noiseSeed);
+            var denoised = ImageDenoiser.Denoise(network, noisy);
+            var comparison = DenoisingComparison.Run(test.Images, noisy, denoised);
+
+            var output = parsed.InvocationConfiguration.Output;
+            if (parsed.GetValue(json))
+                output.WriteLine(ToJson(modelPath, spec, test.Count, comparison));
+            else
+                WriteTable(output, modelPath, spec, test.Count, comparison);
+            return 0;
+        });
+        return command;
+    }
+
+    internal static string ToJson(string modelPath, NoiseSpec noise, int images, DenoisingComparison comparison) =>
+        JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["model"] = modelPath,
+            ["noise"] = noise.ToString(),
+            ["images"] = images,
+            ["noisy"] = Scores(comparison.Noisy),
+            ["median3x3"] = Scores(comparison.Median),
+            ["gaussian_blur"] = Scores(comparison.Blur),
+            ["denoised"] = Scores(comparison.Denoised),
+        });
+
+    private static Dictionary<string, double> Scores(QualityReport report) => new()
+    {
+        ["psnr"] = Math.Round(report.MeanCappedPsnr, 4),
+        ["ssim"] = Math.Round(report.MeanSsim, 5),
+        ["mse"] = Math.Round(report.MeanMse, 6),
+    };
+
+    private static void WriteTable(TextWriter output, string modelPath, NoiseSpec noise, int images, DenoisingComparison comparison)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        var table = new Table().Title($"{modelPath}: {images} test images, {noise}");
+        table.AddColumn("method").AddColumn(new TableColumn("PSNR (dB)").RightAligned()).AddColumn(new TableColumn("SSIM").RightAligned());
+        foreach (var score in comparison.Scores)
+            table.AddRow(score.Method, score.PsnrDb.ToString("F2"), score.Ssim.ToString("F4"));
+        console.Write(table);
+    }
+}
