@@ -1,4 +1,4 @@
-namespace Denoise.Tests.Data;
+namespace Denoise.Tests;
 
 /// <summary>A temp folder for one test, deleted on dispose.</summary>
 public sealed class TempFolder : IDisposable

@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Denoise.Cli;
+
+/// <summary>The `denoise` command line: every verb under one root.</summary>
+public static class DenoiseCli
+{
+    public static RootCommand Create() => new("Denoise handwritten digits with a convolutional autoencoder (MNIST, TorchSharp).")
+    {
+        DataCommand.Create(),
+        TrainCommand.Create(),
+        EvaluateCommand.Create(),
+        DenoiseCommand.Create(),
+        MetricsCommand.Create(),
+    };
+}

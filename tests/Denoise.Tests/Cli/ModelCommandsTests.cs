@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Denoise.Imaging;
+using Denoise.Models;
+using Denoise.Training;
+using static Denoise.Tests.Cli.CliRun;
+using static TorchSharp.torch;
+
+namespace Denoise.Tests.Cli;
+
+/// <summary>The verbs that use a trained model: evaluate and denoise (with an untrained but real model file).</summary>
+[Collection("torch")]
+public sealed class ModelCommandsTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+    private readonly string modelPath;
+
+    public ModelCommandsTests()
+    {
+        modelPath = folder.File("model.dat");
+        using var model = new ConvAutoencoder(seed: 3);
+        ModelFile.Save(modelPath, model, ModelMetadata.For(model, new TrainingOptions { Epochs = 0 }, []));
+    }
+
+    public void Dispose() => folder.Dispose();
+
+    [Fact]
+    public void Denoise_keeps_the_size_of_an_odd_sized_image_and_writes_gray()
+    {
+        var input = WriteImage("odd.png", height: 29, width: 35);
+        var output = folder.File("out", "odd.png");
+
+        var (exit, text, error) = Run("denoise", "--model", modelPath, "--input", input, "--output", output);
+
+        Assert.Equal((0, ""), (exit, error));
+        Assert.Contains("denoised 1 image", text);
+        using var result = GrayImage.Load(output);
+        Assert.Equal(new long[] { 1, 29, 35 }, result.shape);
+    }
+
+    [Fact]
+    public void Denoise_of_a_folder_writes_every_png_under_the_same_name()
+    {
+        WriteImage(Path.Combine("in", "a.png"), 28, 28);
+        WriteImage(Path.Combine("in", "b.png"), 12, 40);
+
+        var (exit, _, _) = Run("denoise", "--model", modelPath, "--input", folder.File("in"), "--output", folder.File("out"));
+
+        Assert.Equal(0, exit);
+        Assert.Equal(["a.png", "b.png"], Directory.GetFiles(folder.File("out")).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void Denoise_of_a_folder_with_a_non_image_fails_in_one_line_and_writes_nothing()
+    {
+        WriteImage(Path.Combine("in", "a.png"), 28, 28);
+        File.WriteAllText(folder.File("in", "b.png"), "not an image");
+
+        var (exit, _, error) = Run("denoise", "--model", modelPath, "--input", folder.File("in"), "--output", folder.File("out"));
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"denoise: {folder.File("in", "b.png")}: not a PNG/JPEG image", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(folder.File("out")));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_model_is_refused_by_name()
+    {
+        var bogus = folder.File("bogus.dat");
+        File.WriteAllText(bogus, "hello");
+
+        var (exit, _, error) = Run("evaluate", "--model", bogus);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"denoise: {bogus}: not a denoise model file (no DENOISE-MODEL header) - train one with ./denoise train", error.Trim());
+    }
+
+    [Fact]
+    public void Evaluate_json_scores_the_noisy_input_filters_and_model_on_real_test_images()
+    {
+        var (exit, output, error) = Run("evaluate", "--model", modelPath, "--limit", "64", "--json");
+
+        Assert.Equal((0, ""), (exit, error));
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(64, json.RootElement.GetProperty("images").GetInt32());
+        Assert.Equal("gaussian:0.5", json.RootElement.GetProperty("noise").GetString());
+        var noisy = json.RootElement.GetProperty("noisy");
+        // Gaussian sigma 0.5 clipped to [0,1] on MNIST costs about 9.4 dB (issue 4's reference figure).
+        Assert.InRange(noisy.GetProperty("psnr").GetDouble(), 8.5, 10.5);
+        Assert.True(json.RootElement.GetProperty("median3x3").GetProperty("psnr").GetDouble() > noisy.GetProperty("psnr").GetDouble());
+        Assert.InRange(json.RootElement.GetProperty("denoised").GetProperty("ssim").GetDouble(), -1, 1);
+    }
+
+    private string WriteImage(string name, int height, int width)
+    {
+        var path = folder.File(name);
+        using var generator = new Generator(5);
+        using var image = rand([1, height, width], generator: generator);
+        GrayImage.Save(image, path);
+        return path;
+    }
+}
