@@ -93,7 +93,7 @@ public static class TrainCommand
             var last = trainer.History.Last;
             writer.WriteLine(last is null
                 ? $"saved {outputPath}"
-                : $"saved {outputPath} ({trainer.CompletedEpochs} epoch{(trainer.CompletedEpochs == 1 ? "" : "s")}, loss {F(last.Loss)}, val_loss {F(last.ValLoss)}, {trainer.History.TotalSeconds:F0} s in total)");
+                : string.Create(CultureInfo.InvariantCulture, $"saved {outputPath} ({trainer.CompletedEpochs} epoch{(trainer.CompletedEpochs == 1 ? "" : "s")}, loss {last.Loss:F4}, val_loss {last.ValLoss:F4}, {trainer.History.TotalSeconds:F0} s in total)"));
             return 0;
         });
         return command;
@@ -142,7 +142,7 @@ public static class TrainCommand
         if (!console.Profile.Capabilities.Interactive)
         {
             // Logs and pipes get one line per epoch and no redraws.
-            trainer.Fit(data, new Inline(p => { if (p.Completed is { } r) writer.WriteLine(Line(r, p.Epochs)); }), checkpointPath, cancel);
+            trainer.Fit(data, new EpochLog(writer), checkpointPath, cancel);
             return;
         }
 
@@ -161,18 +161,13 @@ public static class TrainCommand
                     if (p.Completed is { } record)
                     {
                         // The finished bar keeps the epoch's numbers, so the table reads like Keras' fit log.
-                        task.Description = Markup.Escape(Line(record, p.Epochs));
+                        task.Description = Markup.Escape(record.Describe(p.Epochs));
                         task.StopTask();
                         task = null;
                     }
                 }), checkpointPath, cancel);
             });
     }
-
-    private static string Line(EpochRecord r, int epochs) =>
-        $"epoch {r.Epoch}/{epochs}  loss {F(r.Loss)}  val_loss {F(r.ValLoss)}  {r.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s";
-
-    private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
 
     /// <summary>Reports on the training thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class Inline(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -1,5 +1,7 @@
 using Microsoft.DotNet.Interactive.Formatting;
 using Denoise.Imaging;
+using Denoise.Models;
+using Denoise.Training;
 using XPlot.Plotly;
 
 namespace Denoise.Interactive;
@@ -18,6 +20,8 @@ public static class DenoiseFormatters
         RegisterHtml<PngImage>(image => image.ToHtml());
         RegisterHtml<ImageGrid>(grid => new PngImage(grid.ToPng()).ToHtml());
         RegisterHtml<Table>(table => table.ToHtml());
+        RegisterHtml<ModelSummary>(ModelHtml.Summary);
+        RegisterHtml<TrainingHistory>(history => Charts.ToHtml(ModelHtml.LossCurves(history)));
     }
 
     /// <summary>Shows every <typeparamref name="T"/> as the HTML that <paramref name="toHtml"/> returns.</summary>

@@ -1,7 +1,14 @@
+using System.Globalization;
+
 namespace Denoise.Training;
 
 /// <summary>
 /// One epoch of training as Keras' History reports it: the mean training loss over all images,
 /// the validation loss after the epoch, and the wall-clock seconds both took.
 /// </summary>
-public sealed record EpochRecord(int Epoch, double Loss, double ValLoss, double Seconds);
+public sealed record EpochRecord(int Epoch, double Loss, double ValLoss, double Seconds)
+{
+    /// <summary>One line in the manner of Keras' fit log: "epoch 3/20  loss 0.1012  val_loss 0.0998  21.4 s".</summary>
+    public string Describe(int epochs) => string.Create(CultureInfo.InvariantCulture,
+        $"epoch {Epoch}/{epochs}  loss {Loss:F4}  val_loss {ValLoss:F4}  {Seconds:F1} s");
+}
