@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Denoise.Data;
+using Denoise.Imaging;
 using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Noise;
@@ -20,9 +21,10 @@ public static class EvaluateCommand
         var seed = new Option<long?>("--seed") { Description = "Seed of the noise (default: the model's seed, so the test noise matches its validation)." };
         var limit = new Option<int?>("--limit") { Description = "Score only the first N test images (quick runs)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var grid = new Option<string?>("--grid") { Description = "Also save a PNG of ten random test digits: clean, noisy, denoised." };
         var command = new Command("evaluate", "Score a trained model on the MNIST test set against the noisy input and classical filters.")
         {
-            model, noise, seed, limit, json,
+            model, noise, seed, limit, json, grid,
         };
         command.SetAction(parsed =>
         {
@@ -39,6 +41,16 @@ public static class EvaluateCommand
             var noisy = spec.Apply(test.Images, noiseSeed);
             var denoised = ImageDenoiser.Denoise(network, noisy);
             var comparison = DenoisingComparison.Run(test.Images, noisy, denoised);
+
+            if (parsed.GetValue(grid) is { } gridPath)
+            {
+                var picks = DataStats.SampleIndices(test.Count, Math.Min(10, test.Count), metadata.Seed);
+                ImageGrid.Create()
+                    .AddRow("clean", DataStats.Take(test.Images, picks))
+                    .AddRow("noisy", DataStats.Take(noisy, picks))
+                    .AddRow("denoised", DataStats.Take(denoised, picks))
+                    .Save(gridPath);
+            }
 
             var output = parsed.InvocationConfiguration.Output;
             if (parsed.GetValue(json))
