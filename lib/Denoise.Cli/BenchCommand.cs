@@ -24,13 +24,19 @@ public static class BenchCommand
         var skip = new Option<bool>("--skip-pytorch") { Description = "Measure only our side." };
         var plain = new Option<bool>("--plain") { Description = "Measure our plain loop (model.call + BCE) instead of the fast step." };
         var synthetic = new Option<bool>("--synthetic") { Description = "Uniform random images instead of MNIST." };
+        var profile = new Option<bool>("--profile") { Description = "Print per-stage forward costs at chunks 16/32/64/256 and stop." };
 
         var command = new Command("bench", "Compare training and inference speed with PyTorch on this machine.")
         {
-            threads, batches, repeat, chunk, json, skip, plain, synthetic,
+            threads, batches, repeat, chunk, json, skip, plain, synthetic, profile,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(profile))
+            {
+                ShowProfile(parse.GetValue(threads));
+                return 0;
+            }
             var settings = new BenchmarkSettings(
                 Threads: parse.GetValue(threads),
                 Batches: parse.GetValue(batches),
@@ -64,6 +70,19 @@ public static class BenchCommand
         ShowTable(medians, runs, settings);
         WriteJson(jsonPath, medians, runs, settings);
         AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(jsonPath)}[/]");
+    }
+
+    private static void ShowProfile(int threads)
+    {
+        int[] chunks = [16, 32, 64, 256];
+        var columns = chunks.Select(c => LayerProfile.Measure(c, threads)).ToList();
+        var table = new Table().Title($"forward CPU µs per image by stage, {threads} threads");
+        table.AddColumn("stage");
+        foreach (var c in chunks)
+            table.AddColumn(new TableColumn($"chunk {c}").RightAligned());
+        for (var i = 0; i < columns[0].Count; i++)
+            table.AddRow([Markup.Escape(columns[0][i].Stage), .. columns.Select(col => col[i].CpuMicrosecondsPerImage.ToString("N2"))]);
+        AnsiConsole.Write(table);
     }
 
     private static void ShowTable(Dictionary<string, BenchmarkResult> medians, Dictionary<string, List<BenchmarkResult>> runs, BenchmarkSettings settings)

@@ -2,8 +2,8 @@ using static TorchSharp.torch;
 
 namespace Denoise.Performance;
 
-/// <summary>Phase kernels (O·4, C, 2, 2) and biases of the two upsample+conv stages.</summary>
-internal sealed record DecoderKernels(Tensor Decode2, Tensor Decode2Bias, Tensor Output, Tensor OutputBias)
+/// <summary>Phase kernels (4, 32, 2, 2) and biases of the output stage (upsample + 3×3 conv to one channel).</summary>
+internal sealed record DecoderKernels(Tensor Output, Tensor OutputBias)
 {
-    public IEnumerable<Tensor> All => [Decode2, Decode2Bias, Output, OutputBias];
+    public IEnumerable<Tensor> All => [Output, OutputBias];
 }

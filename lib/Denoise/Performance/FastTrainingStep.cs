@@ -9,7 +9,7 @@ namespace Denoise.Performance;
 /// One optimizer step of a <see cref="ConvAutoencoder"/> on a batch of noisy/clean images, computed faster
 /// than the plain forward/backward but with the same gradient: the batch is processed in cache-sized chunks
 /// whose mean losses are scaled by chunk/batch and accumulated, sigmoid+BCE is fused into BCE-with-logits,
-/// and the decoder runs as phase convolutions (see <see cref="FastAutoencoder"/>). The optimizer must be
+/// max-pooling runs channels-last and the output stage as a phase convolution (see <see cref="FastAutoencoder"/>). The optimizer must be
 /// built over the model's parameters; it is stepped once per call.
 /// </summary>
 public sealed class FastTrainingStep : IDisposable
@@ -49,9 +49,7 @@ public sealed class FastTrainingStep : IDisposable
         // The phase kernels are computed once per batch; the chunks accumulate gradients into detached
         // copies, and one backward at the end carries them to the 3×3 weights (the map is linear).
         var kernels = fast.Kernels();
-        var leaves = new DecoderKernels(
-            kernels.Decode2.detach().requires_grad_(), kernels.Decode2Bias.detach().requires_grad_(),
-            kernels.Output.detach().requires_grad_(), kernels.OutputBias.detach().requires_grad_());
+        var leaves = new DecoderKernels(kernels.Output.detach().requires_grad_(), kernels.OutputBias.detach().requires_grad_());
 
         var total = zeros(1);
         for (long start = 0; start < n; start += chunkSize)
