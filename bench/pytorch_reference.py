@@ -4,8 +4,8 @@
 Two modes, same mathematics (same model, Glorot-uniform init, Adam lr 1e-3 eps 1e-7, BCE, batch 256):
   pytorch        the loop a PyTorch user writes: model(x) -> sigmoid -> F.binary_cross_entropy
   pytorch_tuned  the same step with the mathematically equivalent tricks our C# fast step uses
-                 (gradient accumulation over cache-sized chunks, ReLU after max-pool, BCE with logits,
-                 phase-decomposed upsample+conv decoder, zero_grad(set_to_none)).
+                 (gradient accumulation over cache-sized chunks, ReLU after max-pool, channels-last max-pool,
+                 BCE with logits, phase-decomposed last upsample+conv, zero_grad(set_to_none)).
 Prints one JSON object: train/infer images per second, batch-1 latency, peak RSS, data-load time.
 """
 import argparse
@@ -70,15 +70,14 @@ def phase_conv(x, w, b):
 
 
 def fast_logits_phased(m, x):
-    """Same logits as m(x), returned as (N, 4, 14, 14) phases (pixel_unshuffle layout)."""
-    x = F.relu_(F.max_pool2d(m.encode1(x), 2))
+    """Same logits as m(x), returned as (N, 4, 14, 14) phases (pixel_unshuffle layout); mirrors our C# fast path."""
+    x = m.encode1(x)
+    x = F.relu_(F.max_pool2d(x.contiguous(memory_format=torch.channels_last), 2))
     x = F.relu_(F.max_pool2d(m.encode2(x), 2))
     x = F.relu_(m.decode1(x))
-    n = x.shape[0]
-    y = phase_conv(x, m.decode2.weight, m.decode2.bias)           # (N, 32, 2, 2, 7, 7)
-    y = F.relu_(y.permute(0, 1, 4, 2, 5, 3).reshape(n, 32, 14, 14))
-    z = phase_conv(y, m.output.weight, m.output.bias)             # (N, 1, 2, 2, 14, 14)
-    return z.reshape(n, 4, 14, 14)
+    x = F.relu_(m.decode2(F.interpolate(x, scale_factor=2, mode="nearest")))
+    z = phase_conv(x, m.output.weight, m.output.bias)             # (N, 1, 2, 2, 14, 14)
+    return z.reshape(z.shape[0], 4, 14, 14)
 
 
 def load_mnist(folder):
