@@ -131,6 +131,14 @@ def predict(model, images, tuned):
 
 
 def rss_mb():
+    """Peak RSS of this process. VmHWM, because ru_maxrss survives exec and would include the parent's peak."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
