@@ -12,5 +12,6 @@ public static class DenoiseCli
         EvaluateCommand.Create(),
         DenoiseCommand.Create(),
         MetricsCommand.Create(),
+        BenchCommand.Create(),
     };
 }

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `denoise bench`: the Keras denoising autoencoder trained and run in PyTorch.
+
+Two modes, same mathematics (same model, Glorot-uniform init, Adam lr 1e-3 eps 1e-7, BCE, batch 256):
+  pytorch        the loop a PyTorch user writes: model(x) -> sigmoid -> F.binary_cross_entropy
+  pytorch_tuned  the same step with the mathematically equivalent tricks our C# fast step uses
+                 (gradient accumulation over cache-sized chunks, ReLU after max-pool, channels-last max-pool,
+                 BCE with logits, phase-decomposed last upsample+conv, zero_grad(set_to_none)).
+Prints one JSON object: train/infer images per second, batch-1 latency, peak RSS, data-load time.
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+BATCH = 256
+
+
+class ConvAutoencoder(nn.Module):
+    """The Keras example's model, layer for layer (same names as lib/Denoise/Models/ConvAutoencoder.cs)."""
+
+    def __init__(self):
+        super().__init__()
+        self.encode1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.encode2 = nn.Conv2d(32, 16, 3, padding=1)
+        self.decode1 = nn.Conv2d(16, 16, 3, padding=1)
+        self.decode2 = nn.Conv2d(16, 32, 3, padding=1)
+        self.output = nn.Conv2d(32, 1, 3, padding=1)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.xavier_uniform_(m.weight)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.encode1(x)), 2)
+        x = F.max_pool2d(F.relu(self.encode2(x)), 2)
+        x = F.interpolate(F.relu(self.decode1(x)), scale_factor=2, mode="nearest")
+        x = F.interpolate(F.relu(self.decode2(x)), scale_factor=2, mode="nearest")
+        return self.output(x)  # logits; the idiomatic loop applies sigmoid itself
+
+
+# Row (and column) mixing of a 3x3 kernel over a nearest-upsampled image, per output phase:
+# phase 0 reads low-res rows (i-1, i) with taps (w0, w1+w2); phase 1 reads (i, i+1) with (w0+w1, w2).
+PHASE = torch.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]],
+                      [[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]])
+
+
+def phase_kernels(w):
+    """(O, C, 3, 3) -> (O*4, C, 2, 2): the four 2x2 kernels that give upsample-x2-then-conv3x3 exactly."""
+    o, c = w.shape[0], w.shape[1]
+    p = torch.einsum("apk,ockl,bql->oabcpq", PHASE, w, PHASE)
+    return p.reshape(o * 4, c, 2, 2)
+
+
+def phase_conv(x, w, b):
+    """conv3x3(upsample_nearest_x2(x)) computed at low resolution: returns (N, O, 2, 2, H, W) phases."""
+    n, _, h, wd = x.shape
+    o = w.shape[0]
+    full = F.conv2d(F.pad(x, (1, 1, 1, 1)), phase_kernels(w), b.repeat_interleave(4))
+    full = full.view(n, o, 2, 2, h + 1, wd + 1)
+    return torch.stack([torch.stack([full[:, :, a, bb, a:a + h, bb:bb + wd] for bb in (0, 1)], 2)
+                        for a in (0, 1)], 2)
+
+
+def fast_logits_phased(m, x):
+    """Same logits as m(x), returned as (N, 4, 14, 14) phases (pixel_unshuffle layout); mirrors our C# fast path."""
+    x = m.encode1(x)
+    x = F.relu_(F.max_pool2d(x.contiguous(memory_format=torch.channels_last), 2))
+    x = F.relu_(F.max_pool2d(m.encode2(x), 2))
+    x = F.relu_(m.decode1(x))
+    x = F.relu_(m.decode2(F.interpolate(x, scale_factor=2, mode="nearest")))
+    z = phase_conv(x, m.output.weight, m.output.bias)             # (N, 1, 2, 2, 14, 14)
+    return z.reshape(z.shape[0], 4, 14, 14)
+
+
+def load_mnist(folder):
+    with open(os.path.join(folder, "train-images-idx3-ubyte"), "rb") as f:
+        raw = f.read()
+    if int.from_bytes(raw[:4], "big") != 2051:
+        raise SystemExit(f"{folder}/train-images-idx3-ubyte: not an IDX image file")
+    n, r, c = (int.from_bytes(raw[i:i + 4], "big") for i in (4, 8, 12))
+    images = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(n, 1, r, c)
+    return torch.from_numpy(images.astype(np.float32) / 255.0)
+
+
+def make_batches(images, count, seed):
+    """Noisy/clean batch pairs like the Keras example (Gaussian noise factor 0.4, clipped)."""
+    g = torch.Generator().manual_seed(seed)
+    out = []
+    for _ in range(count):
+        idx = torch.randint(0, images.shape[0], (BATCH,), generator=g)
+        clean = images.index_select(0, idx)
+        noisy = (clean + 0.4 * torch.randn(clean.shape, generator=g)).clamp_(0, 1)
+        out.append((noisy, clean))
+    return out
+
+
+def train_step_idiomatic(model, opt, noisy, clean):
+    opt.zero_grad()
+    loss = F.binary_cross_entropy(torch.sigmoid(model(noisy)), clean)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+def train_step_tuned(model, opt, noisy, clean, chunk):
+    opt.zero_grad(set_to_none=True)
+    total = None
+    for s in range(0, BATCH, chunk):
+        x, t = noisy[s:s + chunk], clean[s:s + chunk]
+        logits = fast_logits_phased(model, x)
+        loss = F.binary_cross_entropy_with_logits(logits, F.pixel_unshuffle(t, 2)) * (x.shape[0] / BATCH)
+        loss.backward()
+        total = loss.detach() if total is None else total + loss.detach()
+    opt.step()
+    return total
+
+
+def predict(model, images, tuned):
+    with torch.no_grad():
+        if tuned:
+            return F.pixel_shuffle(torch.sigmoid(fast_logits_phased(model, images)), 2)
+        return torch.sigmoid(model(images))
+
+
+def rss_mb():
+    """Peak RSS of this process. VmHWM, because ru_maxrss survives exec and would include the parent's peak."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("mode", choices=["pytorch", "pytorch_tuned"])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batches", type=int, default=40, help="timed training batches")
+    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--chunk", type=int, default=32, help="chunk size of the tuned step")
+    ap.add_argument("--data", default=os.environ.get("DENOISE_DATA", "/work/data") + "/mnist")
+    ap.add_argument("--synthetic", action="store_true", help="uniform [0,1] images instead of MNIST")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    tuned = args.mode == "pytorch_tuned"
+
+    t0 = time.perf_counter()
+    if args.synthetic or not os.path.exists(os.path.join(args.data, "train-images-idx3-ubyte")):
+        images, data_load_s = torch.rand(60000, 1, 28, 28), None
+    else:
+        images = load_mnist(args.data)
+        data_load_s = time.perf_counter() - t0
+
+    model = ConvAutoencoder()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    batches = make_batches(images, args.warmup + args.batches, seed=1)
+
+    def step(noisy, clean):
+        if tuned:
+            return train_step_tuned(model, opt, noisy, clean, args.chunk)
+        return train_step_idiomatic(model, opt, noisy, clean)
+
+    model.train()
+    for noisy, clean in batches[:args.warmup]:
+        step(noisy, clean)
+    t0, c0 = time.perf_counter(), time.process_time()
+    for noisy, clean in batches[args.warmup:]:
+        loss = step(noisy, clean)
+    final_loss = float(loss)  # one sync at the end, like a loop that logs per epoch
+    train_s = time.perf_counter() - t0
+    train_cpu = (time.process_time() - c0) * 1000 / args.batches
+    train_ips = args.batches * BATCH / train_s
+    peak_rss = rss_mb()
+
+    model.eval()
+    test = images[:BATCH * 8]
+    infer_runs, infer_cpu = [], []
+    for rep in range(4):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for s in range(0, test.shape[0], BATCH):
+            predict(model, test[s:s + BATCH], tuned)
+        if rep > 0:
+            infer_runs.append(test.shape[0] / (time.perf_counter() - t0))
+            infer_cpu.append((time.process_time() - c0) * 1000 * BATCH / test.shape[0])
+
+    one = images[:1]
+    lat = []
+    for i in range(220):
+        t0 = time.perf_counter()
+        predict(model, one, tuned)
+        if i >= 20:
+            lat.append((time.perf_counter() - t0) * 1000)
+
+    print(json.dumps({
+        "mode": args.mode,
+        "torch_version": torch.__version__,
+        "threads": args.threads,
+        "batches": args.batches,
+        "train_images_per_s": round(train_ips, 1),
+        "infer_images_per_s": round(statistics.median(infer_runs), 1),
+        "latency_ms_batch1": round(statistics.median(lat), 3),
+        "peak_rss_mb": round(peak_rss, 1),
+        "data_load_s": None if data_load_s is None else round(data_load_s, 3),
+        "train_cpu_ms_per_batch": round(train_cpu, 2),
+        "infer_cpu_ms_per_batch": round(statistics.median(infer_cpu), 2),
+        "final_loss": round(final_loss, 5),
+    }))
+
+
+if __name__ == "__main__":
+    main()

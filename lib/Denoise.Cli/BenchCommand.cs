@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Denoise.Performance;
+using Spectre.Console;
+
+namespace Denoise.Cli;
+
+/// <summary>
+/// `denoise bench`: our fast TorchSharp training/inference against PyTorch (idiomatic and tuned) on this
+/// machine, run back to back so that both see the same load, written to artifacts/bench/bench.json.
+/// </summary>
+public static class BenchCommand
+{
+    private const string Script = "bench/pytorch_reference.py";
+
+    public static Command Create()
+    {
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both sides.", DefaultValueFactory = _ => 2 };
+        var batches = new Option<int>("--batches") { Description = "Timed training batches of 256.", DefaultValueFactory = _ => 40 };
+        var repeat = new Option<int>("--repeat") { Description = "Rounds of (ours, pytorch, pytorch_tuned); the JSON holds medians.", DefaultValueFactory = _ => 1 };
+        var chunk = new Option<int>("--chunk") { Description = "Images per chunk of the fast training step.", DefaultValueFactory = _ => FastTrainingStep.DefaultChunkSize };
+        var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => "artifacts/bench/bench.json" };
+        var skip = new Option<bool>("--skip-pytorch") { Description = "Measure only our side." };
+        var plain = new Option<bool>("--plain") { Description = "Measure our plain loop (model.call + BCE) instead of the fast step." };
+        var synthetic = new Option<bool>("--synthetic") { Description = "Uniform random images instead of MNIST." };
+        var profile = new Option<bool>("--profile") { Description = "Print per-stage forward costs at chunks 16/32/64/256 and stop." };
+
+        var command = new Command("bench", "Compare training and inference speed with PyTorch on this machine.")
+        {
+            threads, batches, repeat, chunk, json, skip, plain, synthetic, profile,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(profile))
+            {
+                ShowProfile(parse.GetValue(threads));
+                return 0;
+            }
+            var settings = new BenchmarkSettings(
+                Threads: parse.GetValue(threads),
+                Batches: parse.GetValue(batches),
+                ChunkSize: parse.GetValue(chunk),
+                MnistFolder: parse.GetValue(synthetic) ? null : MnistFolder(),
+                Plain: parse.GetValue(plain));
+            Run(settings, Math.Max(1, parse.GetValue(repeat)), parse.GetValue(skip), parse.GetValue(json)!);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Run(BenchmarkSettings settings, int rounds, bool skipPyTorch, string jsonPath)
+    {
+        var script = skipPyTorch ? null : FindScript();
+        var runs = new Dictionary<string, List<BenchmarkResult>> { ["ours"] = [] };
+        if (script is not null)
+            (runs["pytorch"], runs["pytorch_tuned"]) = ([], []);
+
+        for (var round = 1; round <= rounds; round++)
+        {
+            AnsiConsole.MarkupLine($"[grey]round {round}/{rounds}: ours{(script is null ? "" : ", pytorch, pytorch_tuned")}[/]");
+            runs["ours"].Add(TorchSharpBenchmark.Measure(settings));
+            if (script is null)
+                continue;
+            runs["pytorch"].Add(PyTorchBenchmark.Run(script, "pytorch", settings));
+            runs["pytorch_tuned"].Add(PyTorchBenchmark.Run(script, "pytorch_tuned", settings));
+        }
+
+        var medians = runs.ToDictionary(r => r.Key, r => MedianOf(r.Value));
+        ShowTable(medians, runs, settings);
+        WriteJson(jsonPath, medians, runs, settings);
+        AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(jsonPath)}[/]");
+    }
+
+    private static void ShowProfile(int threads)
+    {
+        int[] chunks = [16, 32, 64, 256];
+        var columns = chunks.Select(c => LayerProfile.Measure(c, threads)).ToList();
+        var table = new Table().Title($"forward CPU µs per image by stage, {threads} threads");
+        table.AddColumn("stage");
+        foreach (var c in chunks)
+            table.AddColumn(new TableColumn($"chunk {c}").RightAligned());
+        for (var i = 0; i < columns[0].Count; i++)
+            table.AddRow([Markup.Escape(columns[0][i].Stage), .. columns.Select(col => col[i].CpuMicrosecondsPerImage.ToString("N2"))]);
+        AnsiConsole.Write(table);
+    }
+
+    private static void ShowTable(Dictionary<string, BenchmarkResult> medians, Dictionary<string, List<BenchmarkResult>> runs, BenchmarkSettings settings)
+    {
+        var table = new Table().Title($"denoise bench: batch 256, {settings.Threads} threads, {Machine()}");
+        table.AddColumn("");
+        foreach (var side in medians.Keys)
+            table.AddColumn(new TableColumn(side).RightAligned());
+        void Row(string label, Func<BenchmarkResult, double?> pick, string format) =>
+            table.AddRow([label, .. medians.Keys.Select(side =>
+            {
+                var values = runs[side].Select(pick).OfType<double>().ToList();
+                return values.Count == 0 ? "-" : values.Count == 1
+                    ? values[0].ToString(format)
+                    : $"{Median(values).ToString(format)} (min {values.Min().ToString(format)})";
+            })]);
+        Row("train images/s", r => r.TrainImagesPerSecond, "N0");
+        Row("infer images/s", r => r.InferImagesPerSecond, "N0");
+        Row("latency batch 1 (ms)", r => r.LatencyMsBatch1, "N3");
+        Row("peak RSS (MiB)", r => r.PeakRssMb, "N0");
+        Row("data load (s)", r => r.DataLoadSeconds, "N3");
+        Row("train CPU ms/batch", r => r.TrainCpuMsPerBatch, "N1");
+        Row("infer CPU ms/batch", r => r.InferCpuMsPerBatch, "N1");
+        if (medians.TryGetValue("pytorch", out var pt))
+            table.AddRow("ours / pytorch", $"train {medians["ours"].TrainImagesPerSecond / pt.TrainImagesPerSecond:N2}×, infer {medians["ours"].InferImagesPerSecond / pt.InferImagesPerSecond:N2}×", "", "");
+        AnsiConsole.Write(table);
+    }
+
+    private static void WriteJson(string path, Dictionary<string, BenchmarkResult> medians, Dictionary<string, List<BenchmarkResult>> runs, BenchmarkSettings settings)
+    {
+        static JsonObject Side(BenchmarkResult r) => new()
+        {
+            ["train_images_per_s"] = Math.Round(r.TrainImagesPerSecond, 1),
+            ["infer_images_per_s"] = Math.Round(r.InferImagesPerSecond, 1),
+            ["latency_ms_batch1"] = Math.Round(r.LatencyMsBatch1, 3),
+            ["peak_rss_mb"] = Math.Round(r.PeakRssMb, 1),
+            ["data_load_s"] = r.DataLoadSeconds is { } s ? Math.Round(s, 3) : null,
+            ["train_cpu_ms_per_batch"] = Math.Round(r.TrainCpuMsPerBatch, 2),
+            ["infer_cpu_ms_per_batch"] = Math.Round(r.InferCpuMsPerBatch, 2),
+        };
+        static JsonObject Ratio(BenchmarkResult ours, BenchmarkResult other) => new()
+        {
+            ["train"] = Math.Round(ours.TrainImagesPerSecond / other.TrainImagesPerSecond, 3),
+            ["infer"] = Math.Round(ours.InferImagesPerSecond / other.InferImagesPerSecond, 3),
+        };
+
+        var root = new JsonObject();
+        foreach (var (side, result) in medians)
+            root[side] = Side(result);
+        if (medians.TryGetValue("pytorch", out var pytorch))
+        {
+            root["ratio"] = Ratio(medians["ours"], pytorch);
+            root["ratio_tuned"] = Ratio(medians["ours"], medians["pytorch_tuned"]);
+        }
+        root["threads"] = settings.Threads;
+        root["batches"] = settings.Batches;
+        root["chunk"] = settings.ChunkSize;
+        root["ours_mode"] = settings.Plain ? "plain" : "fast";
+        root["data"] = settings.MnistFolder is null ? "synthetic" : "mnist";
+        root["machine"] = Machine();
+        root["runs"] = new JsonObject(runs.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)new JsonArray([.. r.Value.Select(v => (JsonNode)Side(v))]))));
+
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp";
+        File.WriteAllText(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.Move(temp, full, overwrite: true);
+    }
+
+    private static BenchmarkResult MedianOf(List<BenchmarkResult> results)
+    {
+        var loads = results.Select(r => r.DataLoadSeconds).OfType<double>().ToList();
+        return new BenchmarkResult(
+            Median(results.Select(r => r.TrainImagesPerSecond)), Median(results.Select(r => r.InferImagesPerSecond)),
+            Median(results.Select(r => r.LatencyMsBatch1)), Median(results.Select(r => r.PeakRssMb)),
+            loads.Count == 0 ? null : Median(loads),
+            Median(results.Select(r => r.TrainCpuMsPerBatch)), Median(results.Select(r => r.InferCpuMsPerBatch)));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /// <summary>The MNIST folder under DENOISE_DATA (or ./data), or null when its training images are absent.</summary>
+    private static string? MnistFolder()
+    {
+        var root = Environment.GetEnvironmentVariable("DENOISE_DATA") is { Length: > 0 } d ? d : "data";
+        var folder = Path.Combine(root, "mnist");
+        return File.Exists(Path.Combine(folder, "train-images-idx3-ubyte")) ? folder : null;
+    }
+
+    private static string FindScript()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, Script);
+                if (File.Exists(candidate))
+                    return candidate;
+            }
+        }
+        throw new FileNotFoundException($"{Script}: not found above {Directory.GetCurrentDirectory()} - run from the repository root or pass --skip-pytorch");
+    }
+
+    private static string Machine()
+    {
+        var model = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return $"{model ?? "unknown CPU"}, {Environment.ProcessorCount} cores";
+    }
+}

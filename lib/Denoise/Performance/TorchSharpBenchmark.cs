@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Denoise.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Denoise.Performance;
+
+/// <summary>
+/// Our side of `denoise bench`: the same protocol as bench/pytorch_reference.py (same data, noise,
+/// optimizer, batch, warm-up and repeats), so the two sides' numbers compare directly.
+/// </summary>
+public static class TorchSharpBenchmark
+{
+    private const int Batch = BenchmarkSettings.BatchSize;
+
+    public static BenchmarkResult Measure(BenchmarkSettings settings)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Batches, 1);
+        torch.set_num_threads(settings.Threads);
+        manual_seed(0);
+        // Earlier rounds' managed arrays (the MNIST file, its float copy) must not count towards this round's peak.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var scope = NewDisposeScope();
+
+        var clock = Stopwatch.StartNew();
+        var images = LoadImages(settings.MnistFolder, out var loaded);
+        var dataLoad = loaded ? clock.Elapsed.TotalSeconds : (double?)null;
+
+        using var model = new ConvAutoencoder();
+        GlorotUniform(model);
+        using var adam = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-7);
+        using var fast = new FastTrainingStep(model, adam, settings.ChunkSize);
+        var batches = MakeBatches(images, settings.Warmup + settings.Batches, seed: 1);
+
+        Tensor TrainStep(Tensor noisy, Tensor clean)
+        {
+            if (!settings.Plain)
+                return fast.Step(noisy, clean);
+            using var stepScope = NewDisposeScope();
+            adam.zero_grad();
+            var loss = F.binary_cross_entropy(model.call(noisy), clean);
+            loss.backward();
+            adam.step();
+            return loss.detach().MoveToOuterDisposeScope();
+        }
+
+        PeakMemory.Reset();
+        model.train();
+        foreach (var (noisy, clean) in batches.Take(settings.Warmup))
+            TrainStep(noisy, clean).Dispose();
+        clock.Restart();
+        var cpu = CpuTime();
+        var losses = batches.Skip(settings.Warmup).Select(b => TrainStep(b.Noisy, b.Clean)).ToList();
+        _ = losses[^1].item<float>();   // one sync at the end, as a loop that logs per epoch does
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+        var trainCpu = (CpuTime() - cpu) / settings.Batches;
+        var peak = PeakMemory.PeakMegabytes();
+
+        model.eval();
+        var test = images.narrow(0, 0, Math.Min(images.shape[0], Batch * 8));
+        var inferRates = new List<double>();
+        var inferCpu = new List<double>();
+        for (var rep = 0; rep < 4; rep++)
+        {
+            clock.Restart();
+            cpu = CpuTime();
+            Predict(model, test, settings.Plain).Dispose();
+            if (rep > 0)
+            {
+                inferRates.Add(test.shape[0] / clock.Elapsed.TotalSeconds);
+                inferCpu.Add((CpuTime() - cpu) * Batch / test.shape[0]);
+            }
+        }
+
+        var one = images.narrow(0, 0, 1);
+        var latencies = new List<double>();
+        for (var i = 0; i < 220; i++)
+        {
+            clock.Restart();
+            Predict(model, one, settings.Plain).Dispose();
+            if (i >= 20)
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        return new BenchmarkResult(settings.Batches * Batch / trainSeconds, Median(inferRates), Median(latencies), peak, dataLoad,
+            trainCpu, Median(inferCpu));
+    }
+
+    private static Tensor Predict(ConvAutoencoder model, Tensor images, bool plain)
+    {
+        if (!plain)
+            return FastInference.Predict(model, images, Batch);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var outputs = new List<Tensor>();
+        for (long s = 0; s < images.shape[0]; s += Batch)
+            outputs.Add(model.call(images.narrow(0, s, Math.Min(Batch, images.shape[0] - s))));
+        return cat(outputs, 0).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor LoadImages(string? folder, out bool loaded)
+    {
+        var path = folder is null ? null : Path.Combine(folder, "train-images-idx3-ubyte");
+        loaded = path is not null && File.Exists(path);
+        if (!loaded)
+            return rand(60000, 1, 28, 28);
+        var (pixels, count, rows, columns) = MnistImageFile.Read(path!);
+        return tensor(pixels, [count, 1, rows, columns]);
+    }
+
+    /// <summary>Noisy/clean pairs like the Keras example: Gaussian noise of factor 0.4, clipped to [0, 1].</summary>
+    private static List<(Tensor Noisy, Tensor Clean)> MakeBatches(Tensor images, int count, int seed)
+    {
+        using var generator = new Generator((ulong)seed);
+        var batches = new List<(Tensor, Tensor)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var index = randint(0, images.shape[0], [Batch], dtype: int64, generator: generator);
+            var clean = images.index_select(0, index);
+            var noisy = (clean + 0.4 * randn([Batch, 1, 28, 28], generator: generator)).clamp_(0, 1);
+            batches.Add((noisy, clean));
+        }
+        return batches;
+    }
+
+    /// <summary>Keras's default initialisation (Glorot-uniform weights, zero biases), as the PyTorch side uses.</summary>
+    private static void GlorotUniform(ConvAutoencoder model)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            if (name.EndsWith(".weight", StringComparison.Ordinal))
+                nn.init.xavier_uniform_(p);
+            else
+                p.zero_();
+        }
+    }
+
+    private static double CpuTime() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
