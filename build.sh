@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 root="$(pwd)"
 
+PLOTLY_VERSION=3.3.0   # plotly.js-dist-min, inlined into every HTML report
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 trap 'die "step failed (line $LINENO): $BASH_COMMAND"' ERR
@@ -79,7 +81,7 @@ setup() {
   command -v dotnet >/dev/null || die "the .NET SDK is missing: install .NET 10 (see environment.md)"
   ensure_libstdcxx
   apt_install jupyter-nbconvert chromium python3-skimage dataset-fashion-mnist
-  ensure_npm_package plotly.js-dist-min@3.3.0 plotly
+  ensure_npm_package "plotly.js-dist-min@$PLOTLY_VERSION" plotly
   say "restoring .NET tools and building"
   dotnet tool restore >/dev/null || die "dotnet tool restore failed; is the NuGet feed reachable?"
   dotnet build Denoise.slnx -c Release -nologo -v q -clp:ErrorsOnly || die "the build failed (errors above)"

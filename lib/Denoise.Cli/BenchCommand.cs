@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Denoise.Data;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Denoise.Performance;
@@ -169,11 +170,10 @@ public static class BenchCommand
         return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /// <summary>The MNIST folder under DENOISE_DATA (or ./data), or null when its training images are absent.</summary>
+    /// <summary>The MNIST folder of the data folder, or null when its training images are absent.</summary>
     private static string? MnistFolder()
     {
-        var root = Environment.GetEnvironmentVariable("DENOISE_DATA") is { Length: > 0 } d ? d : "data";
-        var folder = Path.Combine(root, "mnist");
+        var folder = Path.Combine(DataFolder.Resolve(), DataCatalog.FolderName(DataSetKind.Mnist));
         return File.Exists(Path.Combine(folder, "train-images-idx3-ubyte")) ? folder : null;
     }
 

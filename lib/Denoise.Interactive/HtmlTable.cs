@@ -29,7 +29,13 @@ public static class HtmlTable
             foreach (var cell in row)
             {
                 var align = cell is int or long or float or double or decimal ? "right" : "left";
-                var text = Convert.ToString(cell, CultureInfo.InvariantCulture) ?? "";
+                // Six significant digits: a loss of 0.1234567891 reads as 0.123457, not as sixteen digits of noise.
+                var text = cell switch
+                {
+                    double d => d.ToString("G6", CultureInfo.InvariantCulture),
+                    float f => f.ToString("G6", CultureInfo.InvariantCulture),
+                    _ => Convert.ToString(cell, CultureInfo.InvariantCulture) ?? "",
+                };
                 html.Append($"<td style=\"text-align:{align};padding:2px 8px\">").Append(WebUtility.HtmlEncode(text)).Append("</td>");
             }
             html.Append("</tr>");

@@ -8,6 +8,9 @@ internal static class PlotlyHtml
 {
     private const string NewPlot = "Plotly.newPlot(";
 
+    /// <summary>The same version that build.sh inlines into reports (PLOTLY_VERSION).</summary>
+    private const string CdnUrl = "https://cdn.plot.ly/plotly-3.3.0.min.js";
+
     // XPlot 4.1 writes titles as strings, which plotly.js 3 ignores; {text: ...} works in plotly.js 2 and 3 alike.
     private const string UpgradeTitles = """
         var upgrade = function (owner) { if (owner && typeof owner.title === 'string') owner.title = { text: owner.title }; };
@@ -23,17 +26,27 @@ internal static class PlotlyHtml
         if (call < 0)
             throw new InvalidOperationException($"XPlot's plotting script no longer contains '{NewPlot}'; PlotlyHtml needs updating for this XPlot version.");
         var id = WebUtility.HtmlEncode(chart.Id);
-        // Without plotly.js on the page the div says so instead of staying blank; exported reports inline plotly.js.
+        // Exported reports inline plotly.js once in <head>. A live notebook (VS Code) has none: the first chart loads it
+        // from the CDN and every chart waits for that one load; offline, the div says why it stays blank.
         return $$"""
             <div id="{{id}}" style="width: {{chart.Width}}px; height: {{chart.Height}}px;"></div>
             <script>
             (function () {
-              if (typeof Plotly === 'undefined') {
-                document.getElementById('{{id}}').textContent = 'Chart not drawn: plotly.js is not loaded on this page.';
-                return;
-              }
-              {{plotting[..call]}}{{UpgradeTitles}}
-              {{plotting[call..]}}
+              var draw = function () {
+                {{plotting[..call]}}{{UpgradeTitles}}
+                {{plotting[call..]}}
+              };
+              if (typeof Plotly !== 'undefined') { draw(); return; }
+              window.denoisePlotly = window.denoisePlotly || new Promise(function (resolve, reject) {
+                var script = document.createElement('script');
+                script.src = '{{CdnUrl}}';
+                script.onload = resolve;
+                script.onerror = reject;
+                document.head.appendChild(script);
+              });
+              window.denoisePlotly.then(draw, function () {
+                document.getElementById('{{id}}').textContent = 'Chart not drawn: plotly.js is not on this page and could not be loaded from {{CdnUrl}}.';
+              });
             })();
             </script>
             """;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Denoise.IO;
 
 namespace Denoise.Data;
 

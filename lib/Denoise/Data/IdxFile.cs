@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using static TorchSharp.torch;
+using Denoise.IO;
 
 namespace Denoise.Data;
 

@@ -2,6 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
+using Denoise.IO;
 
 namespace Denoise.Imaging;
 

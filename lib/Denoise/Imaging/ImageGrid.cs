@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using static TorchSharp.torch;
+using Denoise.IO;
 
 namespace Denoise.Imaging;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Denoise.IO;
 
 namespace Denoise.Models;
 
@@ -13,30 +14,15 @@ internal static class FramedFile
 
     public static void WriteAtomically(string path, string magic, string json, Action<BinaryWriter> writeState)
     {
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write(Encoding.ASCII.GetBytes(magic));
-                var bytes = Encoding.UTF8.GetBytes(json);
-                writer.Write(bytes.Length);
-                writer.Write(bytes);
-                writeState(writer);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Encoding.ASCII.GetBytes(magic));
+            var bytes = Encoding.UTF8.GetBytes(json);
+            writer.Write(bytes.Length);
+            writer.Write(bytes);
+            writeState(writer);
+        });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Denoise.Performance;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -43,19 +44,22 @@ public static class ImageDenoiser
                 ? batch
                 : functional.pad(batch, [0, padRight, 0, padBottom], PaddingModes.Replicate);
 
-            var outputs = new List<Tensor>();
-            for (long start = 0; start < count; start += batchSize)
-            {
-                var length = Math.Min(batchSize, count - start);
-                outputs.Add(model.call(padded.narrow(0, start, length)));
-            }
-
-            var result = count == 0 ? padded.clone() : outputs.Count == 1 ? outputs[0] : cat(outputs, 0);
+            var result = count == 0 ? padded.clone()
+                : model is ConvAutoencoder autoencoder ? FastInference.Predict(autoencoder, padded, batchSize)
+                : InBatches(model, padded, batchSize);
             return result.narrow(2, 0, height).narrow(3, 0, width).reshape(images.shape).MoveToOuterDisposeScope();
         }
         finally
         {
             model.train(wasTraining);
         }
+    }
+
+    private static Tensor InBatches(Module<Tensor, Tensor> model, Tensor images, int batchSize)
+    {
+        var outputs = new List<Tensor>();
+        for (long start = 0; start < images.shape[0]; start += batchSize)
+            outputs.Add(model.call(images.narrow(0, start, Math.Min(batchSize, images.shape[0] - start))));
+        return outputs.Count == 1 ? outputs[0] : cat(outputs, 0);
     }
 }

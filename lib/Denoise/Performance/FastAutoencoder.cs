@@ -15,7 +15,7 @@ internal sealed class FastAutoencoder : IDisposable
 {
     private readonly Tensor encode1Weight, encode1Bias, encode2Weight, encode2Bias, decode1Weight, decode1Bias;
     private readonly Tensor decode2Weight, decode2Bias, outputWeight, outputBias;
-    private readonly Tensor mixing = PhaseConvolution.Mixing();
+    private readonly Tensor mixing;
 
     public FastAutoencoder(ConvAutoencoder model)
     {
@@ -28,6 +28,7 @@ internal sealed class FastAutoencoder : IDisposable
         (decode1Weight, decode1Bias) = (Get("decode1.weight"), Get("decode1.bias"));
         (decode2Weight, decode2Bias) = (Get("decode2.weight"), Get("decode2.bias"));
         (outputWeight, outputBias) = (Get("output.weight"), Get("output.bias"));
+        mixing = PhaseConvolution.Mixing().to_type(outputWeight.dtype);
     }
 
     /// <summary>The output stage's phase kernels and biases, differentiable w.r.t. its 3×3 weights.</summary>

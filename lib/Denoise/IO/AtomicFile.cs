@@ -1,4 +1,4 @@
-namespace Denoise.Data;
+namespace Denoise.IO;
 
 /// <summary>Writes a file so that readers see either the old file or the complete new one, never a partial write.</summary>
 internal static class AtomicFile
@@ -16,6 +16,9 @@ internal static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
                 write(stream);
+                // The writer may have closed the stream already (a GZipStream does); then it is flushed too.
+                if (stream.CanWrite)
+                    stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
         }
@@ -24,4 +27,6 @@ internal static class AtomicFile
             File.Delete(temp);
         }
     }
+
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 }
