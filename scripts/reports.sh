@@ -5,6 +5,7 @@
 # #r paths work as in VS Code), with this environment (DENOISE_QUICK=1 for quick mode). Outputs:
 #   artifacts/executed/<name>.ipynb   the executed notebook (progress ticks dropped)
 #   artifacts/reports/<name>.html     the report: plotly.js inlined, no external references
+# (under artifacts/quick/ in quick mode; DENOISE_REPORTS_BASE=DIR puts them under DIR instead)
 # --check also opens every report in headless chromium with the network off (scripts/check_report.py).
 # DENOISE_NOTEBOOK_TIMEOUT=SECONDS stops a notebook that runs longer (default: no limit).
 # A failed cell fails the run (after its report is written, so it can be read); the last line it prints is
@@ -14,9 +15,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
 python="$(command -v python3 || echo /usr/bin/python3)"
 plotly="$root/artifacts/npm/plotly/plotly.min.js"
-executed="$root/artifacts/executed"
+# Quick runs (DENOISE_QUICK=1) get their own folder, so a test run never replaces the full reports.
+base="${DENOISE_REPORTS_BASE:-$root/artifacts$([ "${DENOISE_QUICK:-}" = 1 ] && echo /quick)}"
+executed="$base/executed"
 limit="${DENOISE_NOTEBOOK_TIMEOUT:-0}"  # seconds per notebook; 0: no limit
-reports="$root/artifacts/reports"
+reports="$base/reports"
 
 die() { printf 'reports.sh: %s\n' "$*" >&2; exit 2; }
 
