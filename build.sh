@@ -115,6 +115,6 @@ case "${1:-}" in
     say "notebooks in quick mode"
     DENOISE_QUICK=1 scripts/reports.sh --check ;;
   reports) setup; scripts/reports.sh --check ;;
-  bench) setup; apt_install python3-torch; scripts/bench.sh ;;
+  bench) shift; setup; apt_install python3-torch; scripts/bench.sh "$@" ;;
   *) echo "usage: ./build.sh setup|test|reports|bench" >&2; exit 2 ;;
 esac
