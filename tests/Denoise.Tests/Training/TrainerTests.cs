@@ -63,16 +63,10 @@ public sealed class TrainerTests : IDisposable
     public void Resuming_from_a_checkpoint_continues_exactly_like_an_uninterrupted_run()
     {
         using var data = SyntheticPairs.Make(train: 64, validation: 16, seed: 5);
-        var checkpoint = Path.Combine(folder, "run.checkpoint");
-
         using var straightModel = new ConvAutoencoder(seed: 3);
-        using var straight = new Trainer(straightModel, Tiny(epochs: 3));
-        straight.Fit(data);
+        using var straight = TrainThreeEpochsStraight(straightModel, data);
 
-        using (var firstModel = new ConvAutoencoder(seed: 3))
-        using (var first = new Trainer(firstModel, Tiny(epochs: 2)))
-            first.Fit(data, checkpointPath: checkpoint);
-        using var resumed = Trainer.Resume(checkpoint, epochs: 3);
+        using var resumed = Trainer.Resume(TrainTwoEpochsWithCheckpoint(data), epochs: 3);
         using var _ = resumed.Model;
         Assert.Equal(2, resumed.CompletedEpochs);
         resumed.Fit(data);
@@ -93,15 +87,10 @@ public sealed class TrainerTests : IDisposable
     {
         // Guards the test above: with fresh Adam moments the third epoch differs, so matching means the state was restored.
         using var data = SyntheticPairs.Make(train: 64, validation: 16, seed: 5);
-        var checkpoint = Path.Combine(folder, "run.checkpoint");
         using var straightModel = new ConvAutoencoder(seed: 3);
-        using var straight = new Trainer(straightModel, Tiny(epochs: 3));
-        straight.Fit(data);
-        using (var firstModel = new ConvAutoencoder(seed: 3))
-        using (var first = new Trainer(firstModel, Tiny(epochs: 2)))
-            first.Fit(data, checkpointPath: checkpoint);
+        using var straight = TrainThreeEpochsStraight(straightModel, data);
 
-        using var resumed = Trainer.Resume(checkpoint, epochs: 3);
+        using var resumed = Trainer.Resume(TrainTwoEpochsWithCheckpoint(data), epochs: 3);
         using var _ = resumed.Model;
         using var fresh = new Trainer(resumed.Model, Tiny(epochs: 1));
         var third = fresh.Fit(data)[0];
@@ -244,5 +233,23 @@ public sealed class TrainerTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
 
         Assert.Equal($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header)", error.Message);
+    }
+
+    /// <summary>The uninterrupted run that a resumed one is compared with.</summary>
+    private static Trainer TrainThreeEpochsStraight(ConvAutoencoder model, TrainingData data)
+    {
+        var trainer = new Trainer(model, Tiny(epochs: 3));
+        trainer.Fit(data);
+        return trainer;
+    }
+
+    /// <summary>The same run stopped after two epochs; returns its checkpoint.</summary>
+    private string TrainTwoEpochsWithCheckpoint(TrainingData data)
+    {
+        var checkpoint = Path.Combine(folder, "run.checkpoint");
+        using var model = new ConvAutoencoder(seed: 3);
+        using var trainer = new Trainer(model, Tiny(epochs: 2));
+        trainer.Fit(data, checkpointPath: checkpoint);
+        return checkpoint;
     }
 }
