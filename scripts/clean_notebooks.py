@@ -9,7 +9,8 @@ import glob
 import json
 import os
 import sys
-import tempfile
+
+from finalize_report import atomic_write
 
 
 def dirty_cells(nb):
@@ -26,17 +27,8 @@ def clean(nb):
 
 
 def write_atomically(path, nb):
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=os.path.dirname(os.path.abspath(path)))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(nb, f, indent=1, ensure_ascii=False)
-            f.write("\n")
-        os.chmod(tmp, os.stat(path).st_mode & 0o7777)  # keep the notebook's mode; mkstemp makes 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    # Keeps the notebook's mode.
+    atomic_write(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n", mode=os.stat(path).st_mode & 0o7777)
 
 
 def main(argv):
