@@ -147,6 +147,8 @@ def portable(page, plotly, title):
     page = MATHJAX_BLOCK.sub("", page)
     page = EXTERNAL_SCRIPT.sub("", page)
     page = re.sub(r"<title>.*?</title>", lambda _: f"<title>{html.escape(title)}</title>", page, count=1, flags=re.DOTALL)
+    # A link to the next notebook (NN-name.ipynb) should open its report, which sits beside this one.
+    page = re.sub(r'href="(\d\d-[^"/]+)\.ipynb"', r'href="\1.html"', page)
     head = re.search(r"<head\b[^>]*>", page, re.IGNORECASE)
     if head is None:
         raise SystemExit("finalize_report: nbconvert output has no <head>; cannot inline plotly.js")

@@ -114,6 +114,11 @@ class PortableTests(unittest.TestCase):
         self.assertNotIn("file://", page)
         self.assertEqual(check_report.static_problems(page), [])
 
+    def test_links_to_the_next_notebook_open_its_report(self):
+        page = finalize_report.portable('<html><head></head><body><a href="02-model-and-training.ipynb">next</a></body></html>', "", "T")
+
+        self.assertIn('<a href="02-model-and-training.html">next</a>', page)
+
     def test_report_title_is_the_first_level_one_heading(self):
         nb = {"cells": [{"cell_type": "markdown", "source": ["Intro\n", "## Not this\n", "# Denoising MNIST\n"]}]}
 
