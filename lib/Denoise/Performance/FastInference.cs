@@ -7,8 +7,8 @@ namespace Denoise.Performance;
 
 /// <summary>
 /// Denoised images from a <see cref="ConvAutoencoder"/>, the same values as <c>model.call(images)</c> to float
-/// tolerance but faster: no autograd, ReLU after max-pool, phase-convolution decoder, and with several torch
-/// threads, the images split over as many single-threaded workers (data parallelism instead of intra-op threads).
+/// tolerance but faster: no autograd, ReLU after max-pool, phase-convolution decoder; optionally the images split
+/// over single-threaded workers (data parallelism instead of intra-op threads).
 /// </summary>
 public static class FastInference
 {
@@ -19,12 +19,15 @@ public static class FastInference
     private const int PieceSize = 64;
 
     /// <summary>(N, 1, 28, 28) images in [0, 1] → (N, 1, 28, 28) outputs of the model's sigmoid, batch by batch.</summary>
-    /// <param name="workers">Parallel workers; null = torch's intra-op thread count on the calling thread.</param>
-    public static Tensor Predict(ConvAutoencoder model, Tensor images, int batchSize = 256, int? workers = null)
+    /// <param name="workers">
+    /// Parallel workers with one intra-op thread each; 1 (the default) runs on the calling thread with its torch
+    /// threads. Opt-in: unlike training, 2 workers were not a clear win over 2 intra-op threads (docs/performance.md).
+    /// </param>
+    public static Tensor Predict(ConvAutoencoder model, Tensor images, int batchSize = 256, int workers = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var n = images.shape[0];
-        var count = (int)Math.Min(workers ?? get_num_threads(), Math.Max(1, n / (ParallelThreshold / 2)));
+        var count = (int)Math.Min(workers, Math.Max(1, n / (ParallelThreshold / 2)));
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(workers));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
