@@ -42,12 +42,11 @@ public static class FastInference
         {
             using var workerNoGrad = no_grad();   // grad mode is per thread
             var (first, last) = (n * w / count, n * (w + 1) / count);
-            // Detached from the worker's scope: the calling thread concatenates and disposes the parts.
+            // Detached from the worker's scope: the calling thread concatenates the parts before they are disposed.
             parts[w] = Run(fast, kernels, images.narrow(0, first, last - first), Math.Min(batchSize, PieceSize)).DetachFromDisposeScope();
         });
         var result = cat(parts!, 0);
-        foreach (var part in parts)
-            part!.Dispose();
+        pool.Run(w => parts[w]!.Dispose());   // on the thread that made it: per-thread live counts stay balanced
         return result.MoveToOuterDisposeScope();
     }
 

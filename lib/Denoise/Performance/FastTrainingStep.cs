@@ -132,12 +132,15 @@ public sealed class FastTrainingStep : IDisposable
             for (var i = 0; i < grads.Length; i++)
                 grads[i].add_(part.Grads[i]);
         }
-        foreach (var part in parts)
+        // Each worker disposes what it created, so that TorchSharp's per-thread live-tensor counts stay balanced.
+        workers.Run(w =>
         {
+            if (results[w] is not { } part)
+                return;
             part.Loss.Dispose();
             foreach (var g in part.Grads)
                 g.Dispose();
-        }
+        });
 
         // Leaf parameters take their gradient through backward like any other root, so the optimizer sees .grad.
         autograd.backward([.. fast.TrunkParameters, .. kernels.All], grads);
