@@ -29,7 +29,11 @@ internal sealed class FastAutoencoder : IDisposable
         (decode2Weight, decode2Bias) = (Get("decode2.weight"), Get("decode2.bias"));
         (outputWeight, outputBias) = (Get("output.weight"), Get("output.bias"));
         mixing = PhaseConvolution.Mixing().to_type(outputWeight.dtype);
+        TrunkParameters = [encode1Weight, encode1Bias, encode2Weight, encode2Bias, decode1Weight, decode1Bias, decode2Weight, decode2Bias];
     }
+
+    /// <summary>Every parameter but the output stage's, which the phase kernels stand for in <see cref="PhasedLogits"/>.</summary>
+    public IReadOnlyList<Tensor> TrunkParameters { get; }
 
     /// <summary>The output stage's phase kernels and biases, differentiable w.r.t. its 3×3 weights.</summary>
     public DecoderKernels Kernels() => new(PhaseConvolution.Kernels(outputWeight, mixing), PhaseConvolution.Biases(outputBias));

@@ -21,14 +21,22 @@ public sealed class FastTrainingStep : IDisposable
     private readonly optim.Optimizer optimizer;
     private readonly FastAutoencoder fast;
     private readonly int chunkSize;
+    private readonly TorchWorkers? workers;
 
-    public FastTrainingStep(ConvAutoencoder model, optim.Optimizer optimizer, int chunkSize = DefaultChunkSize)
+    /// <param name="workers">
+    /// Threads that process the chunks in parallel, one intra-op thread each; null = torch's intra-op thread count
+    /// on the calling thread. 1 runs the chunks on the calling thread with its own intra-op settings.
+    /// </param>
+    public FastTrainingStep(ConvAutoencoder model, optim.Optimizer optimizer, int chunkSize = DefaultChunkSize, int? workers = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        var count = workers ?? torch.get_num_threads();
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(workers));
         this.model = model;
         this.optimizer = optimizer;
         this.chunkSize = chunkSize;
         fast = new FastAutoencoder(model);
+        this.workers = count > 1 ? new TorchWorkers(count) : null;
     }
 
     /// <summary>
@@ -51,6 +59,9 @@ public sealed class FastTrainingStep : IDisposable
         var kernels = fast.Kernels();
         var leaves = new DecoderKernels(kernels.Output.detach().requires_grad_(), kernels.OutputBias.detach().requires_grad_());
 
+        if (workers is not null)
+            return ParallelStep(noisyBatch, cleanBatch, kernels, leaves).MoveToOuterDisposeScope();
+
         var total = zeros(1, dtype: noisyBatch.dtype);
         for (long start = 0; start < n; start += chunkSize)
         {
@@ -68,5 +79,78 @@ public sealed class FastTrainingStep : IDisposable
         return total.squeeze().MoveToOuterDisposeScope();
     }
 
-    public void Dispose() => fast.Dispose();
+    /// <summary>
+    /// The chunks split into one contiguous run per worker; each worker returns its chunks' summed gradients
+    /// (autograd.grad, so no worker writes into shared .grad), and the sums are added in worker order:
+    /// deterministic, and the batch's gradient to float rounding.
+    /// </summary>
+    private Tensor ParallelStep(Tensor noisyBatch, Tensor cleanBatch, DecoderKernels kernels, DecoderKernels leaves)
+    {
+        var n = noisyBatch.shape[0];
+        var chunks = (int)((n + chunkSize - 1) / chunkSize);
+        var inputs = fast.TrunkParameters.Concat(leaves.All).ToList();
+        var results = new (Tensor Loss, Tensor[] Grads)?[workers!.Count];
+        workers.Run(w =>
+        {
+            var (first, last) = (chunks * w / workers.Count, chunks * (w + 1) / workers.Count);
+            if (first == last)
+                return;
+            using var scope = NewDisposeScope();
+            Tensor? loss = null;
+            Tensor[]? sums = null;
+            for (var c = first; c < last; c++)
+            {
+                using var chunkScope = NewDisposeScope();
+                var start = (long)c * chunkSize;
+                var length = Math.Min(chunkSize, n - start);
+                var logits = fast.PhasedLogits(noisyBatch.narrow(0, start, length), leaves);
+                var target = F.pixel_unshuffle(cleanBatch.narrow(0, start, length), 2);
+                var chunkLoss = F.binary_cross_entropy_with_logits(logits, target).mul_((double)length / n);
+                var grads = autograd.grad([chunkLoss], inputs);
+                if (sums is null)
+                {
+                    sums = grads.Select(g => g.MoveToOuterDisposeScope()).ToArray();
+                    loss = chunkLoss.detach().MoveToOuterDisposeScope();
+                }
+                else
+                {
+                    for (var i = 0; i < sums.Length; i++)
+                        sums[i].add_(grads[i]);
+                    loss!.add_(chunkLoss.detach());
+                }
+            }
+            // The worker's scope must not dispose what the calling thread sums next.
+            results[w] = (loss!.DetachFromDisposeScope(), sums!.Select(g => g.DetachFromDisposeScope()).ToArray());
+        });
+
+        var parts = results.OfType<(Tensor Loss, Tensor[] Grads)>().ToList();
+        var total = parts[0].Loss.clone();
+        var grads = parts[0].Grads.Select(g => g.clone()).ToArray();
+        foreach (var part in parts.Skip(1))
+        {
+            total.add_(part.Loss);
+            for (var i = 0; i < grads.Length; i++)
+                grads[i].add_(part.Grads[i]);
+        }
+        // Each worker disposes what it created, so that TorchSharp's per-thread live-tensor counts stay balanced.
+        workers.Run(w =>
+        {
+            if (results[w] is not { } part)
+                return;
+            part.Loss.Dispose();
+            foreach (var g in part.Grads)
+                g.Dispose();
+        });
+
+        // Leaf parameters take their gradient through backward like any other root, so the optimizer sees .grad.
+        autograd.backward([.. fast.TrunkParameters, .. kernels.All], grads);
+        optimizer.step();
+        return total.squeeze();
+    }
+
+    public void Dispose()
+    {
+        workers?.Dispose();
+        fast.Dispose();
+    }
 }

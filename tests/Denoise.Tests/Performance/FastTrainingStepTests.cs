@@ -46,7 +46,7 @@ public sealed class FastTrainingStepTests
         var plain = CopyOf(model);
         using var optimizer = optim.SGD(model.parameters(), learningRate: 0.0);
 
-        using var fast = new FastTrainingStep(model, optimizer, chunkSize: 32);
+        using var fast = new FastTrainingStep(model, optimizer, chunkSize: 32, workers: 1);   // the sequential path; ParallelStepTests cover 2
         using var loss = fast.Step(noisy, clean);
         using var plainLoss = F.binary_cross_entropy(plain.call(noisy), clean);
         plainLoss.backward();

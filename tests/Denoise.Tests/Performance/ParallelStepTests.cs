@@ -1,0 +1,143 @@
+using Denoise.Models;
+using Denoise.Performance;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Denoise.Tests.Performance;
+
+[Collection("torch")]
+public sealed class ParallelStepTests
+{
+    private static (ConvAutoencoder Model, Tensor Noisy, Tensor Clean) Setup(int seed, int batch)
+    {
+        manual_seed(seed);
+        var model = new ConvAutoencoder(seed);
+        var clean = rand(batch, 1, 28, 28);
+        var noisy = (clean + 0.4 * randn(batch, 1, 28, 28)).clamp_(0, 1);
+        return (model, noisy, clean);
+    }
+
+    private static ConvAutoencoder CopyOf(ConvAutoencoder model)
+    {
+        var copy = new ConvAutoencoder(seed: 0);
+        copy.to(model.parameters().First().dtype);
+        using var noGrad = no_grad();
+        foreach (var ((_, from), (_, to)) in model.named_parameters().Zip(copy.named_parameters()))
+            to.copy_(from);
+        return copy;
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual, string what, double rtol)
+    {
+        var scale = expected.abs().max().to(float64).item<double>();
+        var diff = (expected - actual).abs().max().to(float64).item<double>();
+        Assert.True(diff <= rtol * scale, $"{what}: max difference {diff} vs scale {scale}");
+    }
+
+    [Fact]
+    public void Two_workers_give_the_gradients_and_loss_of_the_plain_model_in_float64()
+    {
+        // 72 = two full chunks of 32 and a partial one of 8: the workers get unequal shares (1 and 2 chunks).
+        var (model, noisy, clean) = Setup(seed: 11, batch: 72);
+        model.to(float64);
+        (noisy, clean) = (noisy.to(float64), clean.to(float64));
+        var plain = CopyOf(model);
+        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.0);
+
+        using var fast = new FastTrainingStep(model, optimizer, chunkSize: 32, workers: 2);
+        using var loss = fast.Step(noisy, clean);
+        using var plainLoss = F.binary_cross_entropy(plain.call(noisy), clean);
+        plainLoss.backward();
+
+        Assert.Equal(plainLoss.item<double>(), loss.item<double>(), 10);
+        foreach (var ((name, p), (_, q)) in model.named_parameters().Zip(plain.named_parameters()))
+            AssertClose(q.grad!, p.grad!, name, rtol: 1e-9);
+    }
+
+    [Fact]
+    public void Two_worker_adam_steps_move_the_parameters_like_the_plain_loop()
+    {
+        var (model, noisy, clean) = Setup(seed: 12, batch: 64);
+        var plain = CopyOf(model);
+        using var adam = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-7);
+        using var plainAdam = optim.Adam(plain.parameters(), lr: 1e-3, eps: 1e-7);
+        using var fast = new FastTrainingStep(model, adam, chunkSize: 16, workers: 2);
+
+        for (var i = 0; i < 3; i++)
+        {
+            fast.Step(noisy, clean).Dispose();
+            plainAdam.zero_grad();
+            using var plainLoss = F.binary_cross_entropy(plain.call(noisy), clean);
+            plainLoss.backward();
+            plainAdam.step();
+        }
+
+        foreach (var ((name, p), (_, q)) in model.named_parameters().Zip(plain.named_parameters()))
+            AssertClose(q, p, name, rtol: 1e-3);
+    }
+
+    [Fact]
+    public void Two_worker_training_is_deterministic()
+    {
+        float[] Train()
+        {
+            var (model, noisy, clean) = Setup(seed: 13, batch: 96);
+            using var adam = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-7);
+            using var fast = new FastTrainingStep(model, adam, chunkSize: 16, workers: 2);
+            var losses = Enumerable.Range(0, 3).Select(_ => fast.Step(noisy, clean).item<float>());
+            return [.. losses, .. model.parameters().SelectMany(p => p.data<float>().ToArray())];
+        }
+
+        var first = Train();
+        var second = Train();
+
+        Assert.Equal(first, second);   // bit for bit: fixed chunk-to-worker split, sums added in worker order
+    }
+
+    [Fact]
+    public void Parallel_inference_matches_the_plain_model()
+    {
+        var (model, noisy, _) = Setup(seed: 14, batch: 150);
+        model.eval();
+
+        using var expected = model.call(noisy);
+        using var actual = FastInference.Predict(model, noisy, batchSize: 256, workers: 2);
+
+        Assert.Equal(expected.shape, actual.shape);
+        AssertClose(expected, actual, "outputs", rtol: 1e-5);
+    }
+
+    [Fact]
+    public void Workers_leave_the_callers_and_new_threads_torch_thread_counts_alone()
+    {
+        var before = get_num_threads();
+        var (model, noisy, clean) = Setup(seed: 15, batch: 64);
+        using var adam = optim.Adam(model.parameters());
+        using (var fast = new FastTrainingStep(model, adam, workers: 2))
+            fast.Step(noisy, clean).Dispose();
+        FastInference.Predict(model, noisy, workers: 2).Dispose();
+
+        var onNewThread = 0;
+        var thread = new Thread(() => onNewThread = get_num_threads());
+        thread.Start();
+        thread.Join();
+
+        Assert.Equal(before, get_num_threads());
+        Assert.Equal(before, onNewThread);
+    }
+
+    [Fact]
+    public void A_chunk_failing_on_a_worker_surfaces_on_the_calling_thread_and_the_workers_stay_usable()
+    {
+        var (model, noisy, clean) = Setup(seed: 16, batch: 64);
+        using var adam = optim.Adam(model.parameters());
+        using var fast = new FastTrainingStep(model, adam, chunkSize: 16, workers: 2);
+        // Width 27 passes the shape comparison but not pixel_unshuffle, which only the workers run.
+        using var odd = rand(64, 1, 28, 27);
+
+        Assert.ThrowsAny<Exception>(() => fast.Step(odd, odd));
+        using var loss = fast.Step(noisy, clean);
+        Assert.True(float.IsFinite(loss.item<float>()));
+    }
+}
