@@ -11,46 +11,13 @@ namespace Denoise.Tests.Performance;
 public sealed class ParallelStepTests
 {
     [Fact]
-    public void Two_workers_give_the_gradients_and_loss_of_the_plain_model_in_float64()
-    {
+    public void Two_workers_give_the_gradients_and_loss_of_the_plain_model_in_float64() =>
         // 72 = two full chunks of 32 and a partial one of 8: the workers get unequal shares (1 and 2 chunks).
-        var (model, noisy, clean) = Setup(seed: 11, batch: 72);
-        model.to(float64);
-        (noisy, clean) = (noisy.to(float64), clean.to(float64));
-        var plain = CopyOf(model);
-        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.0);
-
-        using var fast = new FastTrainingStep(model, optimizer, chunkSize: 32, workers: 2);
-        using var loss = fast.Step(noisy, clean);
-        using var plainLoss = F.binary_cross_entropy(plain.call(noisy), clean);
-        plainLoss.backward();
-
-        Assert.Equal(plainLoss.item<double>(), loss.item<double>(), 10);
-        foreach (var ((name, p), (_, q)) in model.named_parameters().Zip(plain.named_parameters()))
-            AssertClose(q.grad!, p.grad!, name, rtol: 1e-9, atol: 0);
-    }
+        AssertGradientsMatchThePlainModel(seed: 11, batch: 72, chunkSize: 32, workers: 2);
 
     [Fact]
-    public void Two_worker_adam_steps_move_the_parameters_like_the_plain_loop()
-    {
-        var (model, noisy, clean) = Setup(seed: 12, batch: 64);
-        var plain = CopyOf(model);
-        using var adam = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-7);
-        using var plainAdam = optim.Adam(plain.parameters(), lr: 1e-3, eps: 1e-7);
-        using var fast = new FastTrainingStep(model, adam, chunkSize: 16, workers: 2);
-
-        for (var i = 0; i < 3; i++)
-        {
-            fast.Step(noisy, clean).Dispose();
-            plainAdam.zero_grad();
-            using var plainLoss = F.binary_cross_entropy(plain.call(noisy), clean);
-            plainLoss.backward();
-            plainAdam.step();
-        }
-
-        foreach (var ((name, p), (_, q)) in model.named_parameters().Zip(plain.named_parameters()))
-            AssertClose(q, p, name, rtol: 1e-3, atol: 0);
-    }
+    public void Two_worker_adam_steps_move_the_parameters_like_the_plain_loop() =>
+        AssertAdamStepsMatchThePlainLoop(seed: 12, batch: 64, chunkSize: 16, workers: 2, atol: 0);
 
     [Fact]
     public void Two_worker_training_is_deterministic()
