@@ -84,7 +84,9 @@ public static class EvaluateCommand
     private static void WriteTable(TextWriter output, string modelPath, NoiseSpec noise, int images, DenoisingComparison comparison)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        var table = new Table().Title($"{modelPath}: {images} test images, {noise}");
+        // The heading is a plain line: as a table title it would wrap to the table's width.
+        output.WriteLine($"{modelPath}: {images} test images, {noise}");
+        var table = new Table();
         table.AddColumn("method").AddColumn(new TableColumn("PSNR (dB)").RightAligned()).AddColumn(new TableColumn("SSIM").RightAligned());
         foreach (var score in comparison.Scores)
             table.AddRow(score.Method, score.PsnrDb.ToString("F2"), score.Ssim.ToString("F4"));
