@@ -179,16 +179,13 @@ public static class BenchCommand
 
     private static string FindScript()
     {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, Script);
-                if (File.Exists(candidate))
-                    return candidate;
-            }
-        }
-        throw new FileNotFoundException($"{Script}: not found above {Directory.GetCurrentDirectory()} - run from the repository root or pass --skip-pytorch");
+        // The script sits in the repository, found the same way as the data folder.
+        var candidate = new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory }
+            .Select(DataFolder.FindRepoRoot)
+            .Where(root => root is not null)
+            .Select(root => Path.Combine(root!, Script))
+            .FirstOrDefault(File.Exists);
+        return candidate ?? throw new FileNotFoundException($"{Script}: not found above {Directory.GetCurrentDirectory()} - run from the repository root or pass --skip-pytorch");
     }
 
     private static string Machine()
