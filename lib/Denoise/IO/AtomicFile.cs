@@ -1,7 +1,7 @@
 namespace Denoise.IO;
 
 /// <summary>Writes a file so that readers see either the old file or the complete new one, never a partial write.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Writes to a temp file in the target folder (same file system), then renames it into place.
     /// If <paramref name="write"/> throws, the temp file is deleted and the target is left untouched.</summary>

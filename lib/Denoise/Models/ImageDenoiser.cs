@@ -1,4 +1,4 @@
-using Denoise.Performance;
+using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -6,26 +6,32 @@ using static TorchSharp.torch.nn;
 namespace Denoise.Models;
 
 /// <summary>
-/// Runs a trained denoiser on images of any size: the autoencoder halves the size twice and doubles it
-/// back, so height and width are padded up to a multiple of 4, the model runs in batches, and the
+/// Runs a trained denoiser on images of any size: height and width are padded up to a multiple of the model's
+/// <see cref="Denoiser.SizeMultiple"/>, the model runs in batches (through its fast forward where it has one), and the
 /// result is cropped back to the input's size.
 /// </summary>
 public static class ImageDenoiser
 {
-    /// <summary>The model's two 2×2 poolings need sides divisible by 4.</summary>
-    public const int SizeMultiple = 4;
+    /// <summary>Below this many images the calling thread does the work: starting workers would cost more.</summary>
+    private const int ParallelThreshold = 64;
+
+    /// <summary>Images per forward call on a worker: small enough for the L2 cache.</summary>
+    private const int PieceSize = 64;
 
     /// <summary>
-    /// Denoises N×1×H×W images (also H×W or N×H×W) with <paramref name="model"/> in eval mode without
-    /// gradients, <paramref name="batchSize"/> images at a time; returns a float32 tensor of the input's
-    /// shape on the input's device. The model's training/eval mode is restored afterwards.
+    /// Denoises N×1×H×W images (also H×W or N×H×W) with <paramref name="model"/> in eval mode without gradients,
+    /// <paramref name="batchSize"/> images at a time; returns a float32 tensor of the input's shape on the input's
+    /// device. The model's training/eval mode is restored afterwards.
     /// </summary>
-    public static Tensor Denoise(Module<Tensor, Tensor> model, Tensor images, int batchSize = 256)
+    /// <param name="workers">
+    /// Parallel workers with one intra-op thread each; 1 (the default) runs on the calling thread with its torch
+    /// threads. Opt-in: for the seed model 2 workers were not a clear win over 2 intra-op threads (docs/performance.md).
+    /// </param>
+    public static Tensor Denoise(Denoiser model, Tensor images, int batchSize = 256, int workers = 1)
     {
         if (batchSize < 1)
-        {
             throw new ArgumentException($"batch size must be at least 1, got {batchSize}");
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
 
         var wasTraining = model.training;
         model.eval();
@@ -38,15 +44,14 @@ public static class ImageDenoiser
 
             // Replicate padding works for any size (reflect needs the border smaller than the side, which fails on
             // 1-pixel-high images) and continues the edge, which on MNIST is the black background the model knows.
-            var padBottom = (SizeMultiple - height % SizeMultiple) % SizeMultiple;
-            var padRight = (SizeMultiple - width % SizeMultiple) % SizeMultiple;
+            var multiple = model.SizeMultiple;
+            var padBottom = (multiple - height % multiple) % multiple;
+            var padRight = (multiple - width % multiple) % multiple;
             var padded = padBottom + padRight == 0
                 ? batch
                 : functional.pad(batch, [0, padRight, 0, padBottom], PaddingModes.Replicate);
 
-            var result = count == 0 ? padded.clone()
-                : model is ConvAutoencoder autoencoder ? FastInference.Predict(autoencoder, padded, batchSize)
-                : InBatches(model, padded, batchSize);
+            var result = count == 0 ? padded.clone() : Predict(model, padded, batchSize, workers);
             return result.narrow(2, 0, height).narrow(3, 0, width).reshape(images.shape).MoveToOuterDisposeScope();
         }
         finally
@@ -55,11 +60,40 @@ public static class ImageDenoiser
         }
     }
 
-    private static Tensor InBatches(Module<Tensor, Tensor> model, Tensor images, int batchSize)
+    /// <summary>The model's outputs for a batch whose sides fit it, on the calling thread or split over workers.</summary>
+    private static Tensor Predict(Denoiser model, Tensor images, int batchSize, int workers)
     {
-        var outputs = new List<Tensor>();
-        for (long start = 0; start < images.shape[0]; start += batchSize)
-            outputs.Add(model.call(images.narrow(0, start, Math.Min(batchSize, images.shape[0] - start))));
-        return outputs.Count == 1 ? outputs[0] : cat(outputs, 0);
+        using var scope = NewDisposeScope();
+        using var fast = model.CreateFastForward();
+        var prepared = fast?.Prepare() ?? [];
+        Tensor Run(Tensor part, int size)
+        {
+            using var runScope = NewDisposeScope();
+            var outputs = new List<Tensor>();
+            for (long start = 0; start < part.shape[0]; start += size)
+            {
+                var piece = part.narrow(0, start, Math.Min(size, part.shape[0] - start));
+                outputs.Add(fast?.Predict(piece, prepared) ?? model.call(piece));
+            }
+            return (outputs.Count == 1 ? outputs[0] : cat(outputs, 0)).MoveToOuterDisposeScope();
+        }
+
+        var n = images.shape[0];
+        var count = (int)Math.Min(workers, Math.Max(1, n / (ParallelThreshold / 2)));
+        if (count == 1 || n < ParallelThreshold)
+            return Run(images, batchSize).MoveToOuterDisposeScope();
+
+        using var pool = new TorchWorkers(count);
+        var parts = new Tensor?[count];
+        pool.Run(w =>
+        {
+            using var workerNoGrad = no_grad();   // grad mode is per thread
+            var (first, last) = (n * w / count, n * (w + 1) / count);
+            // Detached from the worker's scope: the calling thread concatenates the parts before they are disposed.
+            parts[w] = Run(images.narrow(0, first, last - first), Math.Min(batchSize, PieceSize)).DetachFromDisposeScope();
+        });
+        var result = cat(parts!, 0);
+        pool.Run(w => parts[w]!.Dispose());   // on the thread that made it: per-thread live counts stay balanced
+        return result.MoveToOuterDisposeScope();
     }
 }

@@ -8,6 +8,7 @@ namespace Denoise.Noise;
 /// Every <see cref="Apply"/> draws from its own generator seeded by the call, so the same seed
 /// always gives the same noisy tensor and no global random state is touched.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(NoiseSpecJsonConverter))]
 public abstract record NoiseSpec
 {
     /// <summary>The forms <see cref="Parse"/> accepts, for help texts and error messages.</summary>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Denoise.Models;
-using Denoise.Performance;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,35 +7,38 @@ using static TorchSharp.torch;
 namespace Denoise.Training;
 
 /// <summary>
-/// Trains a <see cref="ConvAutoencoder"/> like Keras' <c>fit</c> with Adam and binary cross-entropy: noisy images in,
-/// clean images as targets, reshuffled every epoch with a generator seeded from (seed, epoch), validation loss after
-/// each epoch, and an atomic checkpoint (weights, Adam moments and steps, options, history) that
-/// <see cref="Resume"/> continues from exactly. The trainer owns its optimiser; the model stays the caller's.
+/// Trains any <see cref="Denoiser"/> like Keras' <c>fit</c>, with Adam and the options' loss: noisy images in, clean
+/// images as targets, reshuffled every epoch with a generator seeded from (seed, epoch), validation loss after each
+/// epoch, and an atomic checkpoint (weights, Adam moments and steps, options, history) that <see cref="Resume"/>
+/// continues from exactly. Each step is the model's fast step where it has one, else the plain step
+/// (<see cref="TrainingStep.For"/>). The trainer owns its optimiser; the model stays the caller's.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     public const string CheckpointMagic = "DENOISE-CHECKPOINT\n";
 
+    private static readonly ModelFile.Kind CheckpointKind = new(CheckpointMagic, "checkpoint", "denoise training checkpoint", "start again without --resume", "start again without --resume");
+
     private readonly Adam optimizer;
-    private readonly FastTrainingStep step;
+    private readonly TrainingStep step;
     private readonly TrainingHistory history;
 
-    public Trainer(ConvAutoencoder model, TrainingOptions options)
+    public Trainer(Denoiser model, TrainingOptions options)
         : this(model, options, [])
     {
     }
 
-    private Trainer(ConvAutoencoder model, TrainingOptions options, IEnumerable<EpochRecord> completed)
+    private Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed)
     {
         options.Validate();
         Model = model;
         Options = options;
         history = new TrainingHistory(completed);
         optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
-        step = new FastTrainingStep(model, optimizer);
+        step = TrainingStep.For(model, optimizer, options.Loss);
     }
 
-    public ConvAutoencoder Model { get; }
+    public Denoiser Model { get; }
 
     public TrainingOptions Options { get; }
 
@@ -73,7 +74,7 @@ public sealed class Trainer : IDisposable
                 var start = batch * (long)batchSize;
                 var size = Math.Min(batchSize, count - start);
                 var index = order.narrow(0, start, size);
-                var loss = TrainStep(data.NoisyTrain.index_select(0, index), data.CleanTrain.index_select(0, index));
+                var loss = step.Step(data.NoisyTrain.index_select(0, index), data.CleanTrain.index_select(0, index));
                 lossSum.add_(loss, alpha: size);
                 progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches));
             }
@@ -89,57 +90,41 @@ public sealed class Trainer : IDisposable
         return history;
     }
 
-    /// <summary>The mean binary cross-entropy of the model's output against <paramref name="clean"/>, in eval mode without gradients.</summary>
+    /// <summary>The mean loss of the model's outputs against <paramref name="clean"/>, in eval mode without gradients.</summary>
     public double Evaluate(Tensor noisy, Tensor clean)
     {
         CheckPairs(noisy, clean, "validation");
         Model.eval();
         using var noGrad = no_grad();
         using var sum = zeros(1, dtype: ScalarType.Float64);
-        // The mean over pixels does not care about their order, so the fast path's phase layout is compared
-        // with the unshuffled target; the value equals BCE(model(noisy), clean).
-        using var kernelScope = NewDisposeScope();
-        using var fast = new FastAutoencoder(Model);
-        var kernels = fast.Kernels();
+        using var preparedScope = NewDisposeScope();
+        // The same loss the fast step computes, batch by batch; the plain forward for models without a fast path.
+        using var fast = Model.CreateFastForward() is { } f && f.Supports(Options.Loss) ? f : null;
+        var prepared = fast?.Prepare() ?? [];
         var count = clean.shape[0];
         for (long start = 0; start < count; start += Options.BatchSize)
         {
             using var scope = NewDisposeScope();
             var size = Math.Min(Options.BatchSize, count - start);
-            var logits = fast.PhasedLogits(noisy.narrow(0, start, size), kernels);
-            var target = nn.functional.pixel_unshuffle(clean.narrow(0, start, size), 2);
-            sum.add_(nn.functional.binary_cross_entropy_with_logits(logits, target), alpha: size);
+            var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size), clean.narrow(0, start, size));
+            sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, Options.Loss) ?? Options.Loss.Of(Model, noisyBatch, cleanBatch), alpha: size);
         }
 
         return sum.item<double>() / count;
     }
 
-    /// <summary>
-    /// One optimisation step on a batch; returns the batch's mean loss (detached, still on the device).
-    /// The fast step computes the same gradient as BCE(model(noisy), clean) with less work (tests prove it).
-    /// </summary>
-    private Tensor TrainStep(Tensor noisy, Tensor clean) => step.Step(noisy, clean);
-
     /// <summary>The metadata for a model file of the model as trained so far.</summary>
     public ModelMetadata Metadata() => ModelMetadata.For(Model, Options, history);
 
     /// <summary>Writes weights, Adam state, options and history to <paramref name="path"/> atomically.</summary>
-    public void SaveCheckpoint(string path)
-    {
-        var json = JsonSerializer.Serialize(new TrainingCheckpoint(ConvAutoencoder.ArchitectureName, Options, [.. history]), ModelFile.Json);
-        FramedFile.WriteAtomically(path, CheckpointMagic, json, writer =>
-        {
-            Model.save(writer);
-            optimizer.save_state_dict(writer);
-        });
-    }
+    public void SaveCheckpoint(string path) =>
+        ModelFile.Write(path, CheckpointKind, Model, Metadata(), optimizer.save_state_dict);
 
-    /// <summary>Reads what a checkpoint says about its run, without its tensors.</summary>
-    public static TrainingCheckpoint ReadCheckpoint(string path)
+    /// <summary>Reads what a checkpoint says about its run (architecture, options, epochs done), without its tensors.</summary>
+    public static ModelMetadata ReadCheckpoint(string path)
     {
-        var (checkpoint, reader) = OpenCheckpoint(path);
-        reader.Dispose();
-        return checkpoint;
+        using var file = ModelFile.Open(path, CheckpointKind);
+        return RunOf(file).Metadata;
     }
 
     /// <summary>
@@ -148,23 +133,21 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public static Trainer Resume(string path, int? epochs = null)
     {
-        var (checkpoint, reader) = OpenCheckpoint(path);
-        using (reader)
+        using var file = ModelFile.Open(path, CheckpointKind);
+        var (metadata, saved) = RunOf(file);
+        var options = epochs is { } e ? saved with { Epochs = e } : saved;
+        options.Validate();   // a bad new total is the caller's mistake, not a damaged checkpoint
+        var model = file.LoadModel();
+        try
         {
-            var options = epochs is { } e ? checkpoint.Options with { Epochs = e } : checkpoint.Options;
-            var model = new ConvAutoencoder(options.Seed);
-            try
-            {
-                var trainer = new Trainer(model, options, checkpoint.History);
-                model.load(reader);
-                trainer.optimizer.load_state_dict(reader);
-                return trainer;
-            }
-            catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidDataException or IOException)
-            {
-                model.Dispose();
-                throw CorruptCheckpoint(path, ex);
-            }
+            var trainer = new Trainer(model, options, metadata.History);
+            trainer.optimizer.load_state_dict(file.Reader);
+            return trainer;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidDataException or IOException)
+        {
+            model.Dispose();
+            throw ModelFile.Corrupt(path, CheckpointKind, ex);
         }
     }
 
@@ -174,37 +157,9 @@ public sealed class Trainer : IDisposable
         optimizer.Dispose();
     }
 
-    private static (TrainingCheckpoint Checkpoint, BinaryReader Reader) OpenCheckpoint(string path)
-    {
-        (string Json, BinaryReader Reader)? opened;
-        try
-        {
-            opened = FramedFile.Open(path, CheckpointMagic);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw CorruptCheckpoint(path, e);
-        }
-
-        if (opened is not { } file)
-            throw new InvalidDataException($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header)");
-        try
-        {
-            var checkpoint = JsonSerializer.Deserialize<TrainingCheckpoint>(file.Json, ModelFile.Json)
-                ?? throw new InvalidDataException($"{path}: the checkpoint metadata is empty");
-            if (checkpoint.Architecture != ConvAutoencoder.ArchitectureName)
-                throw new InvalidDataException($"{path}: checkpoint architecture '{checkpoint.Architecture}' is not '{ConvAutoencoder.ArchitectureName}'");
-            return (checkpoint, file.Reader);
-        }
-        catch (Exception e)
-        {
-            file.Reader.Dispose();
-            throw e is JsonException ? CorruptCheckpoint(path, e) : e;
-        }
-    }
-
-    private static InvalidDataException CorruptCheckpoint(string path, Exception inner) =>
-        new($"{path}: the checkpoint is truncated or corrupt ({inner.Message.TrimEnd('.')}) - start again without --resume", inner);
+    private static (ModelMetadata Metadata, TrainingOptions Options) RunOf(ModelFile.Opened file) =>
+        (file.Metadata, file.Metadata.Training
+            ?? throw ModelFile.Corrupt(file.Path, CheckpointKind, new InvalidDataException("no training options")));
 
     /// <summary>A well-mixed generator seed per (seed, epoch) (SplitMix64), so each epoch's shuffle is independent yet reproducible.</summary>
     internal static ulong EpochSeed(long seed, int epoch)
@@ -215,19 +170,22 @@ public sealed class Trainer : IDisposable
         return z ^ (z >> 31);
     }
 
-    private static void CheckPairs(Tensor noisy, Tensor clean, string what)
+    private void CheckPairs(Tensor noisy, Tensor clean, string what)
     {
-        const int side = ConvAutoencoder.ImageSize;
+        var multiple = Model.SizeMultiple;
         foreach (var (tensor, name) in new[] { (noisy, "noisy"), (clean, "clean") })
         {
-            if (tensor.dim() != 4 || tensor.shape[1] != 1 || tensor.shape[2] != side || tensor.shape[3] != side)
-                throw new ArgumentException($"{what} {name} images must be N x 1 x {side} x {side}, got {string.Join(" x ", tensor.shape)}");
+            if (tensor.dim() != 4 || tensor.shape[1] != 1 || tensor.shape[2] % multiple != 0 || tensor.shape[3] % multiple != 0)
+                throw new ArgumentException(
+                    $"{what} {name} images must be N x 1 x H x W with H and W multiples of {multiple}, got {string.Join(" x ", tensor.shape)}");
             if (tensor.dtype != ScalarType.Float32)
                 throw new ArgumentException($"{what} {name} images must be float32, got {tensor.dtype}");
         }
 
         if (noisy.shape[0] != clean.shape[0])
             throw new ArgumentException($"{what}: {noisy.shape[0]} noisy images but {clean.shape[0]} clean ones");
+        if (!noisy.shape.SequenceEqual(clean.shape))
+            throw new ArgumentException($"{what}: noisy images are {string.Join(" x ", noisy.shape)} but clean ones {string.Join(" x ", clean.shape)}");
         if (clean.shape[0] == 0)
             throw new ArgumentException($"{what}: no images");
     }

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Denoise.Cli;
+using Denoise.Data;
 using Denoise.Models;
+using Denoise.Noise;
+using Denoise.Training;
 
 namespace Denoise.Tests.Training;
 
@@ -11,7 +14,7 @@ public sealed class TrainCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(Func<TrainCommand.DataRequest, CancellationToken, Denoise.Training.TrainingData>? load, params string[] args)
+    private static (int Code, string Out, string Err) Run(Func<TrainingOptions, CancellationToken, TrainingData>? load, params string[] args)
     {
         var root = new RootCommand("test") { TrainCommand.Create(load) };
         var output = new StringWriter();
@@ -24,21 +27,23 @@ public sealed class TrainCommandTests : IDisposable
     public void Train_writes_a_line_per_epoch_a_checkpoint_and_a_loadable_model()
     {
         var path = Path.Combine(folder, "m.dat");
-        var requests = new List<TrainCommand.DataRequest>();
+        var requests = new List<TrainingOptions>();
 
         var (code, output, error) = Run((r, _) => { requests.Add(r); return SyntheticPairs.Make(32, 8, 1); },
             "train", "--epochs", "2", "--batch", "16", "--seed", "5", "--noise", "gaussian:0.2", "--limit", "32", "--output", path);
 
         Assert.Equal("", error);
         Assert.Equal(0, code);
-        Assert.Equal([new TrainCommand.DataRequest("gaussian:0.2", 5, 32)], requests);
+        var request = Assert.Single(requests);
+        Assert.Equal((DataSetKind.Mnist, (int?)32, (NoiseSpec)new GaussianNoise(0.2), 5L), (request.DataSet, request.Limit, request.Noise, request.Seed));
         Assert.Contains("epoch 1/2  loss ", output);
         Assert.Contains("epoch 2/2  loss ", output);
         Assert.Contains($"saved {path} (2 epochs", output);
         Assert.True(File.Exists(path + ".checkpoint"));
         var (model, metadata) = ModelFile.Load(path);
         model.Dispose();
-        Assert.Equal(("gaussian:0.2", 5L, 2, 16), (metadata.Noise, metadata.Seed, metadata.Epochs, metadata.BatchSize));
+        Assert.Equal(request, metadata.Training);
+        Assert.Equal((ConvAutoencoder.ArchitectureName, 2, 16), (metadata.Architecture, metadata.Epochs, metadata.Training!.BatchSize));
     }
 
     [Fact]

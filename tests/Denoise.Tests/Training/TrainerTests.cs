@@ -1,4 +1,6 @@
+using Denoise.Data;
 using Denoise.Models;
+using Denoise.Noise;
 using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,12 +13,6 @@ public sealed class TrainerTests : IDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("denoise-trainer-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    /// <summary>Reports on the calling thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 
     private static TrainingOptions Tiny(int epochs) => new() { Epochs = epochs, BatchSize = 16, Seed = 3 };
 
@@ -104,15 +100,16 @@ public sealed class TrainerTests : IDisposable
         using var data = SyntheticPairs.Make(train: 32, validation: 8, seed: 6);
         var checkpoint = Path.Combine(folder, "sub", "model.dat.checkpoint");
         using var model = new ConvAutoencoder(seed: 3);
-        var options = Tiny(epochs: 2) with { Noise = "salt-pepper:0.1" };
+        var options = Tiny(epochs: 2) with { Noise = new SaltPepperNoise(0.1), Limit = 32, DataSet = DataSetKind.FashionMnist };
         using var trainer = new Trainer(model, options);
 
         trainer.Fit(data, checkpointPath: checkpoint);
         var saved = Trainer.ReadCheckpoint(checkpoint);
 
-        Assert.Equal(options, saved.Options);
+        Assert.Equal(ConvAutoencoder.ArchitectureName, saved.Architecture);
+        Assert.Equal(options, saved.Training);
         Assert.Equal(trainer.History, saved.History);
-        Assert.Equal(2, saved.CompletedEpochs);
+        Assert.Equal(2, saved.Epochs);
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(checkpoint)!));
     }
 
@@ -140,7 +137,7 @@ public sealed class TrainerTests : IDisposable
         using var trainer = new Trainer(model, Tiny(epochs: 2));
         var reports = new List<TrainingProgress>();
 
-        trainer.Fit(data, new Inline<TrainingProgress>(reports.Add));
+        trainer.Fit(data, new InlineProgress<TrainingProgress>(reports.Add));
 
         // 40 images in batches of 16: 16, 16, 8 -> 3 batches, plus one epoch-end report per epoch.
         Assert.Equal(8, reports.Count);
@@ -157,7 +154,7 @@ public sealed class TrainerTests : IDisposable
         using var trainer = new Trainer(model, Tiny(epochs: 4));
         var live = new List<long>();
 
-        trainer.Fit(data, new Inline<TrainingProgress>(p =>
+        trainer.Fit(data, new InlineProgress<TrainingProgress>(p =>
         {
             if (p.Completed is not null) live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         }));
@@ -177,7 +174,7 @@ public sealed class TrainerTests : IDisposable
         using var trainer = new Trainer(model, Tiny(epochs: 5));
         using var cancel = new CancellationTokenSource();
         var batchesSeen = 0;
-        var progress = new Inline<TrainingProgress>(p =>
+        var progress = new InlineProgress<TrainingProgress>(p =>
         {
             if (p.Completed is null && p.Epoch == 2) batchesSeen++;
             if (p is { Epoch: 2, Batch: 2, Completed: null }) cancel.Cancel();
@@ -187,7 +184,7 @@ public sealed class TrainerTests : IDisposable
 
         Assert.Equal(2, batchesSeen);
         Assert.Equal(1, trainer.CompletedEpochs);
-        Assert.Equal(1, Trainer.ReadCheckpoint(checkpoint).CompletedEpochs);
+        Assert.Equal(1, Trainer.ReadCheckpoint(checkpoint).Epochs);
         using var resumed = Trainer.Resume(checkpoint);
         using var _ = resumed.Model;
         Assert.Equal(5, resumed.Options.Epochs);
@@ -204,7 +201,7 @@ public sealed class TrainerTests : IDisposable
 
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(new TrainingData(flat, flat, good, good)));
 
-        Assert.Equal("training noisy images must be N x 1 x 28 x 28, got 4 x 784", error.Message);
+        Assert.Equal("training noisy images must be N x 1 x H x W with H and W multiples of 4, got 4 x 784", error.Message);
     }
 
     [Fact]
@@ -222,6 +219,7 @@ public sealed class TrainerTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
 
         Assert.StartsWith($"{path}: the checkpoint is truncated or corrupt", error.Message);
+        Assert.EndsWith("- start again without --resume", error.Message);
     }
 
     [Fact]
@@ -232,7 +230,7 @@ public sealed class TrainerTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
 
-        Assert.Equal($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header)", error.Message);
+        Assert.Equal($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header) - start again without --resume", error.Message);
     }
 
     /// <summary>The uninterrupted run that a resumed one is compared with.</summary>
