@@ -37,23 +37,26 @@ public static class EvaluateCommand
             using var _ = network;
             // Weights made elsewhere (no training record) are scored with the seed recipe's test noise.
             var trained = metadata.Training ?? new TrainingOptions();
-            var kind = parsed.GetResult(dataSet) is { Implicit: false } ? parsed.GetValue(dataSet) : trained.DataSet;
-            var spec = parsed.GetResult(noise) is { Implicit: false } ? parsed.GetValue(noise)! : trained.Noise;
-            var noiseSeed = TrainingData.TestNoiseSeed(parsed.GetValue(seed) ?? trained.Seed);
+            var scored = trained with
+            {
+                DataSet = parsed.GetResult(dataSet) is { Implicit: false } ? parsed.GetValue(dataSet) : trained.DataSet,
+                Noise = parsed.GetResult(noise) is { Implicit: false } ? parsed.GetValue(noise)! : trained.Noise,
+                Seed = parsed.GetValue(seed) ?? trained.Seed,
+            };
             if (parsed.GetValue(limit) is < 1 and var badLimit)
                 throw new ArgumentException($"--limit must be at least 1, got {badLimit}");
 
             using var scope = NewDisposeScope();
-            using var test = DataSets.Load(kind, Split.Test, parsed.GetValue(limit));
-            var noisy = spec.Apply(test.Images, noiseSeed);
+            using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit));
+            var (clean, noisy) = (test.Clean.Images, test.Noisy);
             var denoised = ImageDenoiser.Denoise(network, noisy);
-            var comparison = DenoisingComparison.Run(test.Images, noisy, denoised);
+            var comparison = DenoisingComparison.Run(clean, noisy, denoised);
 
             if (parsed.GetValue(grid) is { } gridPath)
             {
-                var picks = DataStats.SampleIndices(test.Count, Math.Min(10, test.Count), trained.Seed);
+                var picks = DataStats.SampleIndices(test.Count, Math.Min(10, test.Count), scored.Seed);
                 ImageGrid.Create()
-                    .AddRow("clean", DataStats.Take(test.Images, picks))
+                    .AddRow("clean", DataStats.Take(clean, picks))
                     .AddRow("noisy", DataStats.Take(noisy, picks))
                     .AddRow("denoised", DataStats.Take(denoised, picks))
                     .Save(gridPath);
@@ -61,9 +64,9 @@ public static class EvaluateCommand
 
             var output = parsed.InvocationConfiguration.Output;
             if (parsed.GetValue(json))
-                output.WriteLine(ToJson(modelPath, metadata.Architecture, kind, spec, test.Count, comparison));
+                output.WriteLine(ToJson(modelPath, metadata.Architecture, scored.DataSet, scored.Noise, test.Count, comparison));
             else
-                WriteTable(output, $"{modelPath} ({metadata.Architecture}): {test.Count} {TypedOptions.Name(kind)} test images, {spec}", comparison);
+                WriteTable(output, $"{modelPath} ({metadata.Architecture}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {scored.Noise}", comparison);
             return 0;
         });
         return command;

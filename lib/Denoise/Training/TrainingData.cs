@@ -31,6 +31,17 @@ public sealed record TrainingData(Tensor NoisyTrain, Tensor CleanTrain, Tensor N
         return FromSets(train, test, options.Noise, options.Seed);
     }
 
+    /// <summary>
+    /// The test images a model trained with <paramref name="options"/> is scored on: its data set's test split (the
+    /// first <paramref name="limit"/> images, if given) and the same images with the options' noise, drawn with
+    /// <see cref="TestNoiseSeed"/>, so every evaluation of the model sees the noise it was validated on.
+    /// </summary>
+    public static NoisyTestSet LoadTest(TrainingOptions options, int? limit = null, string? dataFolder = null)
+    {
+        var test = DataSets.Load(options.DataSet, Split.Test, limit, dataFolder);
+        return new NoisyTestSet(test, options.Noise.Apply(test.Images, TestNoiseSeed(options.Seed)));
+    }
+
     public void Dispose()
     {
         NoisyTrain.Dispose();
