@@ -13,7 +13,7 @@ if (-not $stale) {
 if ($stale) {
     $log = & dotnet build (Join-Path $here 'lib/Denoise.Cli/Denoise.Cli.csproj') -c Release -nologo -v q 2>&1
     if ($LASTEXITCODE -ne 0) {
-        $log | ForEach-Object { "$_" } | Where-Object { $_ -match 'error' } | Sort-Object -Unique | ForEach-Object { [Console]::Error.WriteLine($_) }
+        $log | ForEach-Object { "$_" } | Where-Object { $_ -cmatch 'error' } | Sort-Object -Unique | ForEach-Object { [Console]::Error.WriteLine($_) }
         [Console]::Error.WriteLine('denoise: the build failed (errors above); see README.md, "On Windows or macOS"')
         exit 1
     }
