@@ -15,6 +15,8 @@ python="$(command -v python3 || echo /usr/bin/python3)"
 project=lib/Denoise.Interactive/Denoise.Interactive.csproj
 host="$root/artifacts/build/bin/Denoise.Interactive/release"
 start=$(date +%s%N)
+# shellcheck source=scripts/run_helpers.sh
+source scripts/run_helpers.sh
 
 fail() { echo "native layout: $*"; exit 1; }
 check() { # check FOLDER [RID]: the checker's one line, kept for the summary; its own line on failure
@@ -38,6 +40,5 @@ for rid in win-x64 osx-arm64; do
   check "$out/bin/Denoise.Interactive/release_$rid" "$rid"
 done
 
-tenths=$(( ($(date +%s%N) - start) / 100000000 ))
 for line in "${lines[@]}"; do echo "native layout: $line"; done
-echo "native layout: 3 platforms checked in $((tenths / 10)).$((tenths % 10)) s"
+echo "native layout: 3 platforms checked in $(seconds_since "$start") s"

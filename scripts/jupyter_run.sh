@@ -19,21 +19,19 @@ base="${DENOISE_REPORTS_BASE:-$root/artifacts$([ "$quick" = 1 ] && echo /quick)}
 out_dir="$base/jupyter"
 timeout="${DENOISE_CELL_TIMEOUT:-$([ "$quick" = 1 ] && echo 120 || echo -1)}"
 
+# shellcheck source=scripts/run_helpers.sh
+source "$root/scripts/run_helpers.sh"
 die() { printf 'jupyter_run.sh: %s\n' "$*" >&2; exit 2; }
 
-notebooks=()
+args=()
 for arg in "$@"; do
   case "$arg" in
     -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $arg" ;;
-    *) [ -f "$arg" ] || die "$arg: no such notebook"; notebooks+=("$(realpath "$arg")") ;;
+    *) args+=("$arg") ;;
   esac
 done
-if [ ${#notebooks[@]} -eq 0 ]; then
-  shopt -s nullglob
-  notebooks=("$root"/notebooks/[0-9][0-9]-*.ipynb)
-  [ ${#notebooks[@]} -gt 0 ] || die "no notebooks/NN-*.ipynb to run"
-fi
+notebook_paths "${args[@]}"
 [[ "$timeout" =~ ^(-1|[1-9][0-9]*)$ ]] || die "DENOISE_CELL_TIMEOUT=$timeout: give whole seconds, or -1 for no limit"
 command -v jupyter-nbconvert >/dev/null || die "jupyter-nbconvert is missing; run ./build.sh setup (Debian package jupyter-nbconvert)"
 mkdir -p "$out_dir"
@@ -41,19 +39,15 @@ mkdir -p "$out_dir"
 failed=0
 for notebook in "${notebooks[@]}"; do
   name="$(basename "$notebook" .ipynb)"
-  out="$out_dir/$name.ipynb"
-  log="$out_dir/$name.log"
-  tmp=".$name.$$"
-  rm -f "$out"  # a stale notebook must not pass for this run's
+  rm -f "$out_dir/$name.ipynb"  # a stale notebook must not pass for this run's
   start=$(date +%s%N)
   # nbconvert writes the notebook only after its last cell ran (to a temp name, renamed once whole).
   jupyter-nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name="$kernel" \
     --ExecutePreprocessor.timeout="$timeout" --ExecutePreprocessor.startup_timeout=120 \
-    --output-dir "$out_dir" --output "$tmp" "$notebook" >"$log" 2>&1 </dev/null
+    --output-dir "$out_dir" --output ".$name.$$" "$notebook" >"$out_dir/$name.log" 2>&1 </dev/null
   status=$?
-  if [ -f "$out_dir/$tmp.ipynb" ]; then mv -f "$out_dir/$tmp.ipynb" "$out"; fi
-  tenths=$(( ($(date +%s%N) - start) / 100000000 ))
-  "$python" "$root/scripts/jupyter_result.py" "$name" --exit "$status" --log "$log" --executed "$out" \
-    --kernel "$kernel" --seconds "$((tenths / 10)).$((tenths % 10))" || failed=$((failed + 1))
+  [ ! -f "$out_dir/.$name.$$.ipynb" ] || mv -f "$out_dir/.$name.$$.ipynb" "$out_dir/$name.ipynb"
+  "$python" "$root/scripts/jupyter_result.py" "$name" --exit "$status" --log "$out_dir/$name.log" \
+    --executed "$out_dir/$name.ipynb" --kernel "$kernel" --seconds "$(seconds_since "$start")" || failed=$((failed + 1))
 done
 [ $failed -eq 0 ]
