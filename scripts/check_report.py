@@ -7,6 +7,7 @@ Static checks: every <img> is a data: URI; no src/href/CSS url() loads anything 
 (plain <a href="https://..."> links are allowed: following a link is the reader's choice, not a load).
 Browser check: headless chromium with the network off loads the page; every chart script must have become a plot
 (one plotly "plot-container" per Plotly.newPlot call) and the page must log no uncaught JavaScript error.
+A live display (data-live-display="ID", scripts/finalize_report.py) must appear once, in its final state.
 Prints one line per problem; exit 0 when all reports pass, 1 otherwise.
 """
 import os
@@ -15,6 +16,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
+
+from finalize_report import LIVE_DISPLAY
 
 CHART_CALL = re.compile(r"Plotly\.newPlot\(")
 TAG = re.compile(r"<(?P<name>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^<>]*)>")
@@ -54,6 +58,9 @@ def static_problems(page):
             problems.append(f"external reference in CSS: url({url.group('url')[:80]})")
     if re.search(r"@import\s+['\"]?(https?:|//|file:)", markup, re.IGNORECASE):
         problems.append("external CSS @import")
+    for display, count in Counter(LIVE_DISPLAY.findall(markup)).items():
+        if count > 1:
+            problems.append(f"live display {display} shown {count} times; a report keeps its final state only")
     return problems
 
 

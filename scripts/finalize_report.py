@@ -4,7 +4,9 @@
     finalize_report.py EXECUTED.ipynb REPORT.html --plotly plotly.min.js [--seconds S] [--repl-exit N]
 
 1. Tidies the executed notebook in place: drops the "Installing Packages" progress outputs that dotnet-repl records once
-   per tick (the final "Installed Packages" one stays), puts each error's message into the traceback that nbconvert
+   per tick (the final "Installed Packages" one stays), keeps only the last state of each live display (dotnet-repl
+   records every update of a displayed value as a new display_data, without the display id that would tie it to the
+   first: our live displays carry it in their HTML as data-live-display="ID"), puts each error's message into the traceback that nbconvert
    shows, numbers the code cells in run order and gives cells the ids nbformat 4.5 asks for.
 2. Exports it with jupyter-nbconvert --to html.
 3. Makes the HTML portable: plotly.js inlined once at the top of <head> so it is defined before any chart script runs
@@ -34,6 +36,8 @@ MATHJAX_BLOCK = re.compile(
     r"|<script\b[^>]*type\s*=\s*[\"']text/x-mathjax-config[\"'][^>]*>.*?</script>\s*",
     re.IGNORECASE | re.DOTALL)
 CHART_CALL = re.compile(r"Plotly\.newPlot\(")
+# Every state of one live display (lib/Denoise.Interactive/TrainingStatus.cs: LiveDisplayAttribute) carries its id.
+LIVE_DISPLAY = re.compile(r"""data-live-display\s*=\s*["']([^"']+)["']""")
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 
 
@@ -51,6 +55,36 @@ def first_line(value):
 def is_progress(output):
     return output.get("output_type") in ("display_data", "update_display_data") and \
         PROGRESS_MARK in text(output.get("data", {}).get("text/html"))
+
+
+def live_display_id(output):
+    """The id of the live display an output is one state of: the display id Jupyter keeps in transient metadata, or
+    the data-live-display attribute of its HTML; None for any other output."""
+    if output.get("output_type") not in ("display_data", "update_display_data"):
+        return None
+    transient = output.get("transient") or {}
+    if transient.get("display_id"):
+        return transient["display_id"]
+    match = LIVE_DISPLAY.search(text(output.get("data", {}).get("text/html")))
+    return match.group(1) if match else None
+
+
+def final_states(outputs):
+    """The outputs with each live display shown once, in its last state, where its first state was."""
+    last = {}
+    for output in outputs:
+        key = live_display_id(output)
+        if key is not None:
+            last[key] = output
+    kept, placed = [], set()
+    for output in outputs:
+        key = live_display_id(output)
+        if key is None:
+            kept.append(output)
+        elif key not in placed:
+            placed.add(key)
+            kept.append(last[key])
+    return kept
 
 
 def cell_failure(output):
@@ -75,7 +109,7 @@ def show_error_message(output):
 
 
 def tidy(nb):
-    """Drop progress ticks, make errors readable, number the cells in run order and add missing cell ids;
+    """Drop progress ticks and earlier states of live displays, make errors readable, number the cells in run order and add missing cell ids;
     return (code cell count, failures)."""
     failures = []
     code_cells = 0
@@ -86,7 +120,7 @@ def tidy(nb):
         code_cells += 1
         if cell.get("execution_count") is None:  # dotnet-repl records none; it runs the cells in order
             cell["execution_count"] = code_cells
-        cell["outputs"] = [o for o in cell.get("outputs", []) if not is_progress(o)]
+        cell["outputs"] = final_states([o for o in cell.get("outputs", []) if not is_progress(o)])
         for output in cell["outputs"]:
             if output.get("output_type") == "error":
                 show_error_message(output)

@@ -10,6 +10,7 @@ namespace Denoise.Interactive;
 public static class DenoiseFormatters
 {
     public const string HtmlMimeType = "text/html";
+    public const string PlainTextMimeType = "text/plain";
 
     /// <summary>Call once, in the notebook cell after the <c>#r</c> lines. Calling it again is harmless.</summary>
     public static void Register()
@@ -22,6 +23,8 @@ public static class DenoiseFormatters
         RegisterHtml<Table>(table => table.ToHtml());
         RegisterHtml<ModelSummary>(ModelHtml.Summary);
         RegisterHtml<TrainingHistory>(history => Charts.ToHtml(ModelHtml.LossCurves(history)));
+        RegisterHtml<TrainingStatus>(status => status.ToHtml());
+        Formatter.Register<TrainingStatus>(status => status.ToString(), PlainTextMimeType);
     }
 
     /// <summary>Shows every <typeparamref name="T"/> as the HTML that <paramref name="toHtml"/> returns.</summary>

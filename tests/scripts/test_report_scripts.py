@@ -96,6 +96,45 @@ class TidyTests(unittest.TestCase):
         self.assertEqual(nb["nbformat_minor"], 5)
 
 
+def live(display_id, state):
+    """One state of a live training display as dotnet-repl records it: a new display_data, no display id of its own."""
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"text/html": f'<div data-live-display="{display_id}" style="font-family:monospace"><div>{state}</div></div>',
+                     "text/plain": state}}
+
+
+class LiveDisplayTests(unittest.TestCase):
+    def test_each_live_display_keeps_only_its_last_state_where_its_first_state_was(self):
+        log = {"output_type": "stream", "name": "stdout", "text": "loading\n"}
+        chart = html_output("<div>chart</div>")
+        outputs = [log, live("a", "waiting"), live("b", "b 1/2"), live("a", "epoch 1/2"), chart, live("a", "done"),
+                   live("b", "b 2/2")]
+        nb = {"cells": [code("trainer.Fit(data, TrainingDisplay.Show())", *outputs)]}
+
+        finalize_report.tidy(nb)
+
+        self.assertEqual(nb["cells"][0]["outputs"], [log, live("a", "done"), live("b", "b 2/2"), chart])
+
+    def test_outputs_with_a_jupyter_display_id_collapse_the_same_way(self):
+        first = {"output_type": "display_data", "data": {"text/plain": "1"}, "metadata": {}, "transient": {"display_id": "x"}}
+        last = {"output_type": "update_display_data", "data": {"text/plain": "2"}, "metadata": {}, "transient": {"display_id": "x"}}
+        other = {"output_type": "display_data", "data": {"text/plain": "other"}, "metadata": {}}
+
+        self.assertEqual(finalize_report.final_states([first, other, last]), [last, other])
+
+    def test_equal_looking_outputs_of_different_displays_are_all_kept(self):
+        self.assertEqual(finalize_report.final_states([live("a", "done"), live("b", "done")]), [live("a", "done"), live("b", "done")])
+        plain = html_output("<div>same</div>")
+        self.assertEqual(finalize_report.final_states([plain, plain]), [plain, plain])
+
+    def test_a_report_showing_a_live_display_twice_fails_the_static_check(self):
+        page = ('<html><head></head><body><div data-live-display="a"><div>1/2</div></div>'
+                '<div data-live-display="a"><div>done</div></div><div data-live-display="b"></div></body></html>')
+
+        self.assertEqual(check_report.static_problems(page),
+                         ["live display a shown 2 times; a report keeps its final state only"])
+
+
 class PortableTests(unittest.TestCase):
     def test_plotly_is_inlined_once_before_any_script_and_external_scripts_are_gone(self):
         page = finalize_report.portable(NBCONVERT_PAGE, "<script>/*PLOTLY*/</script>\n", "Noise & you")

@@ -76,7 +76,9 @@ public sealed class Trainer : IDisposable
                 var index = order.narrow(0, start, size);
                 var loss = step.Step(data.NoisyTrain.index_select(0, index), data.CleanTrain.index_select(0, index));
                 lossSum.add_(loss, alpha: size);
-                progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches));
+                // Read only when someone listens: on the CPU one .item() per batch costs little.
+                progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches)
+                    { RunningLoss = lossSum.item<double>() / (start + size), Elapsed = watch.Elapsed });
             }
 
             var trainLoss = lossSum.item<double>() / count;
@@ -84,7 +86,8 @@ public sealed class Trainer : IDisposable
             var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds);
             history.Add(record);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
-            progress?.Report(new TrainingProgress(epoch, Options.Epochs, batches, batches, record));
+            progress?.Report(new TrainingProgress(epoch, Options.Epochs, batches, batches, record)
+                { RunningLoss = trainLoss, Elapsed = watch.Elapsed });
         }
 
         return history;

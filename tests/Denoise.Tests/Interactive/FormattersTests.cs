@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Denoise.Interactive;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace Denoise.Tests.Interactive;
@@ -127,7 +130,49 @@ public sealed partial class FormattersTests
         Assert.Equal("<b>hello</b>", Formatter.ToDisplayString(new Caption("hello"), "text/html"));
     }
 
+    [Fact]
+    public void Training_status_shows_as_its_html_and_as_its_text()
+    {
+        var status = TrainingStatus.Start("s").After(TrainingDisplayTests.Batch(1, 2, 1, 4, seconds: 1));
+
+        Assert.Equal(status.ToHtml(), Formatter.ToDisplayString(status, "text/html"));
+        Assert.Equal(status.ToString(), Formatter.ToDisplayString(status, "text/plain"));
+    }
+
+    [Fact]
+    public async Task In_a_notebook_every_update_goes_to_the_output_that_was_displayed_first()
+    {
+        using var kernel = new TrainingKernel(() =>
+        {
+            var display = TrainingDisplay.Show(TimeSpan.Zero);
+            display.Report(TrainingDisplayTests.Batch(1, 1, 1, 2, seconds: 1));
+            display.Report(TrainingDisplayTests.Batch(1, 1, 2, 2, seconds: 2));
+            display.Report(TrainingDisplayTests.EpochEnd(1, 1, 2, seconds: 3, loss: 0.4, valLoss: 0.4));
+        });
+
+        var events = (await kernel.SendAsync(new SubmitCode("train"))).Events;
+
+        var produced = Assert.Single(events.OfType<DisplayedValueProduced>());
+        var updates = events.OfType<DisplayedValueUpdated>().ToList();
+        Assert.Equal(3, updates.Count);
+        // Jupyter replaces an output only when the update names the id it was displayed under.
+        Assert.All(updates, u => Assert.Equal(produced.ValueId, u.ValueId));
+        var last = updates[^1].FormattedValues.ToDictionary(v => v.MimeType, v => v.Value);
+        Assert.Contains("done", last["text/plain"]);
+        Assert.Contains("data-live-display=", last["text/html"]);
+    }
+
     private sealed record Caption(string Text);
+
+    /// <summary>A kernel whose every submission runs <paramref name="work"/>, as a notebook cell would.</summary>
+    private sealed class TrainingKernel(Action work) : Kernel("training-test"), IKernelCommandHandler<SubmitCode>
+    {
+        public Task HandleAsync(SubmitCode command, KernelInvocationContext context)
+        {
+            work();
+            return Task.CompletedTask;
+        }
+    }
 
     private static (JsonElement Data, JsonElement Layout) Parse(string html)
     {
