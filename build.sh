@@ -95,7 +95,7 @@ ensure_jupyter_kernel() {
 setup() {
   command -v dotnet >/dev/null || die "the .NET SDK is missing: install .NET 10 (see environment.md)"
   ensure_libstdcxx
-  apt_install jupyter-nbconvert jupyter-client chromium python3-skimage dataset-fashion-mnist
+  apt_install jupyter-nbconvert jupyter-client chromium python3-skimage python3-torch dataset-fashion-mnist
   ensure_npm_package "plotly.js-dist-min@$PLOTLY_VERSION" plotly
   say "restoring .NET tools and building"
   dotnet tool restore >/dev/null || die "dotnet tool restore failed; is the NuGet feed reachable?"
@@ -138,6 +138,6 @@ case "${1:-}" in
     say "notebooks in quick mode"
     DENOISE_QUICK=1 scripts/reports.sh --check ;;
   reports) setup; scripts/reports.sh --check ;;
-  bench) shift; setup; apt_install python3-torch; scripts/bench.sh "$@" ;;
+  bench) shift; setup; scripts/bench.sh "$@" ;;
   *) echo "usage: ./build.sh setup|test|reports|bench" >&2; exit 2 ;;
 esac

@@ -11,6 +11,8 @@ public static class DenoiseCli
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         DenoiseCommand.Create(),
+        ExportCommand.Create(),
+        ImportCommand.Create(),
         MetricsCommand.Create(),
         BenchCommand.Create(),
     };

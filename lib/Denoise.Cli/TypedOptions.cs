@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Denoise.Data;
+using Denoise.Models;
 using Denoise.Noise;
 using Denoise.Training;
 
@@ -18,6 +19,9 @@ internal static class TypedOptions
     public static Option<DenoisingLoss> Loss(string description) =>
         new("--loss") { Description = $"{description} One of {DenoisingLoss.ValidForms}.", CustomParser = r => Parse(r, DenoisingLoss.Parse) };
 
+    public static Option<WeightFormat> WeightFormat(string description) =>
+        new("--format") { Description = $"{description} One of safetensors, pytorch.", Required = true, CustomParser = r => Parse(r, ParseWeightFormat) };
+
     /// <summary>The command-line name of a data set: mnist or fashion-mnist.</summary>
     public static string Name(DataSetKind kind) => kind switch
     {
@@ -30,6 +34,10 @@ internal static class TypedOptions
         Enum.GetValues<DataSetKind>().FirstOrDefault(k => Name(k) == text.Trim().ToLowerInvariant(), (DataSetKind)(-1)) is var kind && kind >= 0
             ? kind
             : throw new FormatException($"data set '{text}' is not known; use mnist or fashion-mnist");
+
+    private static WeightFormat ParseWeightFormat(string text) =>
+        Enum.GetValues<WeightFormat>().Where(f => PyTorchWeights.Name(f) == text.Trim().ToLowerInvariant()).Cast<WeightFormat?>().FirstOrDefault()
+            ?? throw new FormatException($"format '{text}' is not known; use safetensors or pytorch");
 
     /// <summary>A value read with <paramref name="parse"/>; its FormatException becomes the option's parse error.</summary>
     private static T Parse<T>(ArgumentResult result, Func<string, T> parse)

@@ -19,6 +19,9 @@ public sealed record ModelMetadata
     public TrainingOptions? Training { get; init; }
 
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
+
+    /// <summary>Where weights made elsewhere came from (e.g. the PyTorch file they were imported from); null for weights trained here.</summary>
+    public string? Source { get; init; }
     public string TorchSharpVersion { get; init; } = CurrentTorchSharpVersion;
     public string DotNetVersion { get; init; } = RuntimeInformation.FrameworkDescription;
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;

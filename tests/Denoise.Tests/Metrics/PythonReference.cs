@@ -11,7 +11,7 @@ namespace Denoise.Tests.Metrics;
 internal sealed class PythonReference : IDisposable
 {
     private const string Python = "/usr/bin/python3";
-    private const string InstallHint = "apt-get install python3-skimage (brings numpy and scipy)";
+    private const string InstallHint = "./build.sh setup installs what they need (python3-skimage with numpy and scipy, python3-torch)";
 
     private readonly string folder = Directory.CreateTempSubdirectory("denoise-python-").FullName;
     private readonly Dictionary<string, (int Height, int Width)> shapes = [];
@@ -40,11 +40,6 @@ internal sealed class PythonReference : IDisposable
     /// </summary>
     public string Run(string body)
     {
-        if (!File.Exists(Python))
-        {
-            Assert.Fail($"{Python} is missing; the reference checks need it: {InstallHint}");
-        }
-
         var preamble = new StringBuilder()
             .AppendLine("import os, numpy as np")
             .AppendLine(CultureInfo.InvariantCulture, $"D = {Quote(folder)}")
@@ -53,8 +48,18 @@ internal sealed class PythonReference : IDisposable
             .AppendLine("def save(n, a): np.ascontiguousarray(a, dtype='<f4').tofile(os.path.join(D, n + '.f32'))");
         var script = Path.Combine(folder, "script.py");
         File.WriteAllText(script, preamble + body);
+        return RunScript(script);
+    }
 
-        using var process = Process.Start(new ProcessStartInfo(Python, [script])
+    /// <summary>Runs a script file with <paramref name="arguments"/>; returns what it printed, fails the test with its stderr if it fails.</summary>
+    public static string RunScript(string script, params string[] arguments)
+    {
+        if (!File.Exists(Python))
+        {
+            Assert.Fail($"{Python} is missing; the reference checks need it: {InstallHint}");
+        }
+
+        using var process = Process.Start(new ProcessStartInfo(Python, [script, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -65,7 +70,7 @@ internal sealed class PythonReference : IDisposable
         if (process.ExitCode != 0)
         {
             var hint = error.Contains("No module named", StringComparison.Ordinal) ? $" - {InstallHint}" : "";
-            Assert.Fail($"python reference script failed{hint}:{Environment.NewLine}{error}");
+            Assert.Fail($"python script {Path.GetFileName(script)} failed{hint}:{Environment.NewLine}{error}");
         }
 
         return output.Result;

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""The PyTorch side of the interop tests (tests/Denoise.Tests/Models/PyTorchInteropTests.cs runs it with /usr/bin/python3).
+
+    pytorch_interop.py outputs --arch NAME --weights FILE --images IMAGES.f32 --count N --out OUT.f32
+        loads FILE (a torch.save'd state dict, or else a safetensors file read here by hand) into the network of
+        bench/pytorch_reference.py and writes what its forward returns on the N images (N x 1 x 28 x 28 float32).
+    pytorch_interop.py make --arch NAME --seed S --images IMAGES.f32 --count N --pt FILE --safetensors FILE --out OUT.f32
+        trains that network for a few Adam steps on the noisy images (so every weight and bias is its own), saves its
+        state dict both ways (safetensors written by hand: there is no safetensors package for Debian 12's Python) and
+        writes its outputs on the clean images.
+    pytorch_interop.py bad --kind KIND --arch NAME --out FILE
+        a file that import must refuse: whole-model, list, legacy, nan.
+Prints nothing on success; raw arrays are little-endian float32.
+"""
+import argparse
+import json
+import os
+import struct
+import sys
+import zipfile
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+import pytorch_reference  # noqa: E402  (the network definitions, not copies of them)
+
+
+def network(arch):
+    """The class of bench/pytorch_reference.py for an architecture name: conv-autoencoder -> ConvAutoencoder."""
+    wanted = arch.replace("-", "").lower()
+    for name, value in vars(pytorch_reference).items():
+        if isinstance(value, type) and issubclass(value, torch.nn.Module) and name.lower() == wanted:
+            return value()
+    raise SystemExit(f"pytorch_interop: bench/pytorch_reference.py has no network for '{arch}'")
+
+
+def images(path, count):
+    return torch.from_numpy(np.fromfile(path, dtype="<f4", count=count * 28 * 28).reshape(count, 1, 28, 28).copy())
+
+
+DTYPES = {"F32": ("<f4", torch.float32), "F64": ("<f8", torch.float64)}
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    (length,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + length])
+    data = raw[8 + length:]
+    state = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = entry["data_offsets"]
+        array = np.frombuffer(data[begin:end], dtype=DTYPES[entry["dtype"]][0]).reshape(entry["shape"])
+        state[name] = torch.from_numpy(array.copy())
+    return state
+
+
+def write_safetensors(path, state):
+    """The format as safetensors writes it: u64 header length, JSON header padded with spaces to 8 bytes, raw data."""
+    header, chunks, offset = {"__metadata__": {"format": "pt"}}, [], 0
+    for name, tensor in state.items():
+        data = tensor.detach().contiguous().numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        chunks.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
+
+
+def load(path):
+    return torch.load(path) if zipfile.is_zipfile(path) else read_safetensors(path)
+
+
+def save_outputs(model, inputs, out):
+    model.eval()
+    with torch.no_grad():
+        model(inputs).numpy().astype("<f4").tofile(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["outputs", "make", "bad"])
+    parser.add_argument("--arch", required=True)
+    parser.add_argument("--weights")
+    parser.add_argument("--images")
+    parser.add_argument("--count", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pt")
+    parser.add_argument("--safetensors")
+    parser.add_argument("--kind", choices=["whole-model", "list", "legacy", "nan"])
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+
+    if args.mode == "outputs":
+        model = network(args.arch)
+        model.load_state_dict(load(args.weights))  # strict: every key and shape must match
+        save_outputs(model, images(args.images, args.count), args.out)
+    elif args.mode == "make":
+        torch.manual_seed(args.seed)
+        model = network(args.arch)
+        clean = images(args.images, args.count)
+        noisy = (clean + 0.5 * torch.randn(clean.shape)).clamp(0, 1)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _ in range(5):
+            optimizer.zero_grad()
+            torch.nn.functional.binary_cross_entropy_with_logits(model(noisy), clean).backward()
+            optimizer.step()
+        torch.save(model.state_dict(), args.pt)
+        write_safetensors(args.safetensors, model.state_dict())
+        save_outputs(model, clean, args.out)
+    else:
+        model = network(args.arch)
+        state = model.state_dict()
+        if args.kind == "whole-model":
+            torch.save(model, args.out)
+        elif args.kind == "list":
+            torch.save(list(state.values()), args.out)
+        elif args.kind == "legacy":
+            torch.save(state, args.out, _use_new_zipfile_serialization=False)
+        else:
+            next(iter(state.values()))[0].view(-1)[0] = float("nan")
+            torch.save(state, args.out)
+
+
+if __name__ == "__main__":
+    main()
