@@ -19,14 +19,11 @@ public static class ExportCommand
         {
             var modelPath = parsed.GetValue(model)!;
             var chosen = parsed.GetValue(format);
-            var outputPath = parsed.GetValue(output) ?? Path.ChangeExtension(modelPath, PyTorchWeights.Extension(chosen));
-            if (Path.GetFullPath(outputPath) == Path.GetFullPath(modelPath))
-                throw new ArgumentException($"--output {outputPath} is the model file itself; give another file name");
+            var outputPath = OutputFile.Beside(parsed.GetValue(output) ?? Path.ChangeExtension(modelPath, PyTorchWeights.Extension(chosen)), modelPath, "model file");
             var (network, metadata) = ModelFile.Load(modelPath);
             using var _ = network;
             PyTorchWeights.Export(network, outputPath, chosen);
-            parsed.InvocationConfiguration.Output.WriteLine(
-                $"exported {metadata.Architecture} ({network.ParameterCount:N0} parameters) as {PyTorchWeights.Name(chosen)} -> {outputPath}");
+            parsed.InvocationConfiguration.Output.WriteLine($"exported {metadata.Architecture} ({network.ParameterCount:N0} parameters) as {PyTorchWeights.Name(chosen)} -> {outputPath}");
             return 0;
         });
         return command;

@@ -18,9 +18,8 @@ public static class ImportCommand
         var command = new Command("import", "Make a model file from weights trained in PyTorch.") { arch, weights, output };
         command.SetAction(parsed =>
         {
-            var (weightsPath, outputPath) = (parsed.GetValue(weights)!, parsed.GetValue(output)!);
-            if (Path.GetFullPath(outputPath) == Path.GetFullPath(weightsPath))
-                throw new ArgumentException($"--output {outputPath} is the weights file itself; give another file name");
+            var weightsPath = parsed.GetValue(weights)!;
+            var outputPath = OutputFile.Beside(parsed.GetValue(output)!, weightsPath, "weights file");
             var (model, metadata) = PyTorchWeights.Import(parsed.GetValue(arch)!, weightsPath);
             using var _ = model;
             ModelFile.Save(outputPath, model, metadata);

@@ -170,6 +170,22 @@ public sealed class PyTorchInteropTests : IDisposable
         Assert.Contains("safetensors model.safetensors", metadata.Source);
     }
 
+    [Fact]
+    public void Export_names_a_wrong_format_and_will_not_write_over_the_model()
+    {
+        var modelFile = folder.File("model.dat");
+        using (var model = Architectures.Create(ConvAutoencoder.ArchitectureName, seed: 1))
+            ModelFile.Save(modelFile, model, ModelMetadata.For(model, null, []));
+        var before = File.ReadAllBytes(modelFile);
+
+        var onnx = Run("export", "--model", modelFile, "--format", "onnx");
+        var over = Run("export", "--model", modelFile, "--format", "pytorch", "--output", modelFile);
+
+        Assert.Equal((2, "", "denoise: format 'onnx' is not known; use safetensors or pytorch (see 'denoise --help')\n"), onnx);
+        Assert.Equal((1, "", $"denoise: --output {modelFile} is the model file itself; give another file name\n"), over);
+        Assert.Equal(before, File.ReadAllBytes(modelFile));
+    }
+
     [Theory]
     [InlineData("whole-model", "holds a whole pickled model, not its state dict - save one in PyTorch with torch.save(model.state_dict(), path)")]
     [InlineData("list", "holds another object than a state dict (a dict from parameter names to tensors) - save one in PyTorch with torch.save(model.state_dict(), path)")]
