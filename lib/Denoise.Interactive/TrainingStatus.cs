@@ -91,7 +91,7 @@ public sealed record TrainingStatus
     public string ToHtml()
     {
         var html = new StringBuilder();
-        html.Append($"<div {LiveDisplayAttribute}=\"{WebUtility.HtmlEncode(DisplayId)}\" style=\"font-family:monospace;line-height:1.5\">");
+        html.Append($"<div {LiveDisplayAttribute}=\"{WebUtility.HtmlEncode(DisplayId)}\" style=\"font-family:monospace;white-space:pre;line-height:1.5\">");
         foreach (var record in Finished)
             html.Append("<div>").Append(WebUtility.HtmlEncode(LogLine(record))).Append("</div>");
         html.Append("<div>");

@@ -87,7 +87,7 @@ public sealed class TrainingDisplayTests
         var start = TrainingStatus.Start("id-1");
         var running = start.After(Batch(1, 2, 3, 8, seconds: 1.2, loss: 0.25));
 
-        Assert.Equal("<div data-live-display=\"id-1\" style=\"font-family:monospace;line-height:1.5\"><div>waiting for the first batch</div></div>", start.ToHtml());
+        Assert.Equal("<div data-live-display=\"id-1\" style=\"font-family:monospace;white-space:pre;line-height:1.5\"><div>waiting for the first batch</div></div>", start.ToHtml());
         var html = running.ToHtml();
         Assert.StartsWith("<div data-live-display=\"id-1\" ", html);
         Assert.Contains("epoch 1/2 <progress max=\"8\" value=\"3\" style=\"width:12em;vertical-align:middle\"></progress> 3/8 &#183; loss 0.2500 &#183; 0:01 elapsed &#183; 0:05 left", html);
