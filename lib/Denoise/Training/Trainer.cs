@@ -46,6 +46,9 @@ public sealed class Trainer : IDisposable
 
     public int CompletedEpochs => history.Count;
 
+    /// <summary>The learning rate of the latest step (the schedule sets it before each step).</summary>
+    public double LearningRate => optimizer.ParamGroups.First().LearningRate;
+
     /// <summary>
     /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="TrainingOptions.Epochs"/>. After each epoch
     /// the checkpoint (if a path is given) is written, then progress reports the epoch's record. Cancellation is
@@ -74,7 +77,13 @@ public sealed class Trainer : IDisposable
                 var start = batch * (long)batchSize;
                 var size = Math.Min(batchSize, count - start);
                 var index = order.narrow(0, start, size);
-                var loss = step.Step(data.NoisyTrain.index_select(0, index), data.CleanTrain.index_select(0, index));
+                var clean = data.CleanTrain.index_select(0, index);
+                var noisy = Options.FreshNoise
+                    ? Options.Noise.Apply(clean, BatchNoiseSeed(Options.Seed, epoch, batch))
+                    : data.NoisyTrain.index_select(0, index);
+                foreach (var group in optimizer.ParamGroups)
+                    group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)Options.Epochs * batches);
+                var loss = step.Step(noisy, clean);
                 lossSum.add_(loss, alpha: size);
                 progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches));
             }
@@ -169,6 +178,10 @@ public sealed class Trainer : IDisposable
         z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
         return z ^ (z >> 31);
     }
+
+    /// <summary>The seed of one batch's fresh noise: its own stream per (run, epoch, batch), apart from the shuffles'.</summary>
+    internal static long BatchNoiseSeed(long seed, int epoch, int batch) =>
+        unchecked((long)EpochSeed((long)EpochSeed(seed ^ 0x5DEECE66DL, epoch), batch + 1));
 
     private void CheckPairs(Tensor noisy, Tensor clean, string what)
     {

@@ -32,6 +32,23 @@ public sealed record TrainingOptions
     public double Beta2 { get; init; } = 0.999;
     public double Epsilon { get; init; } = 1e-7;
 
+    /// <summary>How the learning rate moves from <see cref="LearningRate"/> over the run.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<LearningRateSchedule>))]
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// Draw new noise for every batch (seeded by run, epoch and batch) instead of once for the training set: the model
+    /// never sees the same noisy image twice. The validation noise stays fixed, so val_loss compares across epochs.
+    /// </summary>
+    public bool FreshNoise { get; init; }
+
+    /// <summary>The learning rate of step <paramref name="step"/> (0-based) of a run of <paramref name="totalSteps"/>.</summary>
+    public double LearningRateAt(long step, long totalSteps) => Schedule switch
+    {
+        LearningRateSchedule.Cosine => LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / Math.Max(1, totalSteps))),
+        _ => LearningRate,
+    };
+
     /// <summary>Throws an <see cref="InvalidTrainingOptionException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
