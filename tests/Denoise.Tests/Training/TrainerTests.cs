@@ -285,6 +285,43 @@ public sealed class TrainerTests : IDisposable
         Assert.NotEqual(Trainer.BatchNoiseSeed(3, 1, 0), Trainer.BatchNoiseSeed(3, 1, 1));
     }
 
+    [Fact]
+    public void A_time_budget_chooses_the_epochs_and_records_them()
+    {
+        using var data = SyntheticPairs.Make(train: 64, validation: 16, seed: 13);
+        using var model = new ConvAutoencoder(seed: 3);
+        var checkpoint = Path.Combine(folder, "budget.checkpoint");
+        // Far more than one epoch of 4 batches takes on any machine, far less than a hundred.
+        using var trainer = new Trainer(model, Tiny(epochs: 1) with { Minutes = 0.1 });
+        var history = trainer.Fit(data, checkpointPath: checkpoint);
+
+        Assert.InRange(trainer.Options.Epochs, 2, 100);
+        Assert.Equal(trainer.Options.Epochs, history.Count);
+        Assert.Equal(trainer.Options, Trainer.ReadCheckpoint(checkpoint).Training);   // the choice is recorded
+        Assert.Equal(0.1, trainer.Options.Minutes);
+        // Timing used a twin: the first epoch's loss is the one an untimed run would see.
+        using var plainModel = new ConvAutoencoder(seed: 3);
+        using var plain = new Trainer(plainModel, Tiny(epochs: 1));
+        Assert.Equal(plain.Fit(data)[0].Loss, history[0].Loss, history[0].Loss * 1e-6);
+    }
+
+    [Fact]
+    public void Quality_images_add_psnr_and_ssim_to_every_epoch()
+    {
+        using var data = SyntheticPairs.Make(train: 32, validation: 12, seed: 14);
+        using var model = new ConvAutoencoder(seed: 3);
+        using var trainer = new Trainer(model, Tiny(epochs: 2) with { QualityImages = 8 });
+
+        var history = trainer.Fit(data);
+
+        using var denoised = ImageDenoiser.Denoise(model, data.NoisyValidation.narrow(0, 0, 8));
+        var expected = Denoise.Metrics.ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, 8), denoised);
+        Assert.Equal(expected.MeanCappedPsnr, history[1].ValPsnr!.Value, 6);
+        Assert.Equal(expected.MeanSsim, history[1].ValSsim!.Value, 6);
+        Assert.Contains("val_psnr", history[1].Describe(2));
+        Assert.Null(new EpochRecord(1, 0.1, 0.1, 1).ValPsnr);
+    }
+
     /// <summary>The uninterrupted run that a resumed one is compared with.</summary>
     private static Trainer TrainThreeEpochsStraight(ConvAutoencoder model, TrainingData data)
     {
