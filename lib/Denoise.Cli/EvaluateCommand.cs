@@ -33,8 +33,8 @@ public static class EvaluateCommand
         command.SetAction(parsed =>
         {
             var modelPath = parsed.GetValue(model)!;
-            var (network, metadata) = ModelFile.Load(modelPath);
-            using var _ = network;
+            using var loaded = LoadedModel.Load(modelPath);
+            var metadata = loaded.Metadata;
             // Weights made elsewhere (no training record) are scored with the seed recipe's test noise.
             var trained = metadata.Training ?? new TrainingOptions();
             var scored = trained with
@@ -49,7 +49,7 @@ public static class EvaluateCommand
             using var scope = NewDisposeScope();
             using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit));
             var (clean, noisy) = (test.Clean.Images, test.Noisy);
-            var denoised = ImageDenoiser.Denoise(network, noisy);
+            var denoised = loaded.Denoise(noisy);
             var comparison = DenoisingComparison.Run(clean, noisy, denoised);
 
             if (parsed.GetValue(grid) is { } gridPath)
@@ -86,12 +86,15 @@ public static class EvaluateCommand
             ["denoised"] = Scores(comparison.Denoised),
         });
 
-    private static Dictionary<string, double> Scores(QualityReport report) => new()
+    /// <summary>Rounded scores; a score that is not a finite number is null, which JSON can carry.</summary>
+    private static Dictionary<string, double?> Scores(QualityReport report) => new()
     {
-        ["psnr"] = Math.Round(report.MeanCappedPsnr, 4),
-        ["ssim"] = Math.Round(report.MeanSsim, 5),
-        ["mse"] = Math.Round(report.MeanMse, 6),
+        ["psnr"] = Finite(report.MeanCappedPsnr, 4),
+        ["ssim"] = Finite(report.MeanSsim, 5),
+        ["mse"] = Finite(report.MeanMse, 6),
     };
+
+    private static double? Finite(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits) : null;
 
     private static void WriteTable(TextWriter output, string heading, DenoisingComparison comparison)
     {

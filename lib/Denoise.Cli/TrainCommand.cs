@@ -39,13 +39,19 @@ public static class TrainCommand
                 nameof(TrainingOptions.Noise), o => o.Noise, (o, v) => o with { Noise = v }),
             Setting(new Option<long>("--seed") { Description = "Seed for initial weights, noise and shuffling." },
                 nameof(TrainingOptions.Seed), o => o.Seed, (o, v) => o with { Seed = v }),
-            Setting(epochs, nameof(TrainingOptions.Epochs), o => o.Epochs, (o, v) => o with { Epochs = v }),
+            Setting(epochs, nameof(TrainingOptions.Epochs), o => o.Epochs, (o, v) => o with { Epochs = v, Minutes = null }),
+            Setting(new Option<double?>("--minutes") { Description = "A time budget: the epochs that fit it are chosen at the start (by timing a few steps) and recorded." },
+                nameof(TrainingOptions.Minutes), o => o.Minutes, (o, v) => o with { Minutes = v }),
             Setting(new Option<int>("--batch") { Description = "Images per batch." },
                 nameof(TrainingOptions.BatchSize), o => o.BatchSize, (o, v) => o with { BatchSize = v }),
             Setting(TypedOptions.Loss("The loss to minimise."),
                 nameof(TrainingOptions.Loss), o => o.Loss, (o, v) => o with { Loss = v }),
-            Setting(new Option<double>("--lr") { Description = "Adam's learning rate." },
+            Setting(new Option<double>("--lr") { Description = "Adam's learning rate (the peak, with a schedule)." },
                 nameof(TrainingOptions.LearningRate), o => o.LearningRate, (o, v) => o with { LearningRate = v }),
+            Setting(new Option<LearningRateSchedule>("--schedule") { Description = "The learning rate over the run: constant, or cosine (down to zero at the last step).", HelpName = "constant|cosine" },
+                nameof(TrainingOptions.Schedule), o => o.Schedule, (o, v) => o with { Schedule = v }),
+            Setting(new Option<bool>("--fresh-noise") { Description = "Draw new noise for every batch instead of once for the training set." },
+                nameof(TrainingOptions.FreshNoise), o => o.FreshNoise, (o, v) => o with { FreshNoise = v }),
         ];
 
         var command = new Command("train", "Train a denoiser on noisy images and save it (settings not given come from the architecture's recipe).")
@@ -124,7 +130,10 @@ public static class TrainCommand
     private static Trainer Start(ParseResult parsed, string checkpointPath, Option<string> arch, IEnumerable<TrainSetting> settings, TextWriter writer)
     {
         var architecture = Architectures.Get(parsed.GetValue(arch)!);
-        var options = settings.Where(s => s.IsGiven(parsed)).Aggregate(architecture.Recipe, (o, s) => s.Apply(parsed, o));
+        var given = settings.Where(s => s.IsGiven(parsed)).ToList();
+        if (given.Any(s => s.Property == nameof(TrainingOptions.Epochs)) && given.Any(s => s.Property == nameof(TrainingOptions.Minutes)))
+            throw new ArgumentException("give --epochs or --minutes, not both: a time budget chooses the epochs");
+        var options = given.Aggregate(architecture.Recipe, (o, s) => s.Apply(parsed, o));
         options.Validate();
         if (File.Exists(checkpointPath))
             writer.WriteLine($"note: starting afresh; {checkpointPath} will be replaced after epoch 1 (use --resume to continue it)");

@@ -11,7 +11,7 @@ namespace Denoise.Cli;
 internal static class TypedOptions
 {
     public static Option<DataSetKind> DataSet(string description) =>
-        new("--dataset") { Description = description, CustomParser = r => Parse(r, ParseDataSet) };
+        new("--dataset") { Description = description, HelpName = "mnist|fashion-mnist", CustomParser = r => Parse(r, ParseDataSet) };
 
     public static Option<NoiseSpec> Noise(string description) =>
         new("--noise") { Description = $"{description} Forms: {NoiseSpec.ValidForms}.", CustomParser = r => Parse(r, NoiseSpec.Parse) };

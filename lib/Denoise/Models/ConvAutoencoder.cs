@@ -39,6 +39,12 @@ public sealed partial class ConvAutoencoder : Denoiser
     /// <summary>Two 2×2 poolings.</summary>
     public override int SizeMultiple => 4;
 
+    /// <summary>
+    /// The five 3×3 convolutions reach 1 + 2 + 4 + 2 + 1 pixels at their scales (full, half, quarter, half, full), and
+    /// where a pixel falls in the two 2×2 pooling windows adds up to 1 + 2: 13 (the tests measure it from gradients).
+    /// </summary>
+    public override int ReceptiveRadius => 13;
+
     public override bool HasLogits => true;
 
     public override Tensor forward(Tensor input)

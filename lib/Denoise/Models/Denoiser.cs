@@ -23,6 +23,12 @@ public abstract class Denoiser : Module<Tensor, Tensor>
     public abstract int SizeMultiple { get; }
 
     /// <summary>
+    /// How many pixels on each side of an output pixel can change it (the receptive field's half-width). Large images
+    /// are denoised in tiles that overlap by this much, so the tiles give what the whole image would.
+    /// </summary>
+    public abstract int ReceptiveRadius { get; }
+
+    /// <summary>
     /// True when the output is the sigmoid of <see cref="ForwardLogits"/>: a binary cross-entropy loss then uses the
     /// logits, which equals BCE on the output but stays finite when the sigmoid saturates.
     /// </summary>

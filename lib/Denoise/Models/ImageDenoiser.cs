@@ -8,10 +8,15 @@ namespace Denoise.Models;
 /// <summary>
 /// Runs a trained denoiser on images of any size: height and width are padded up to a multiple of the model's
 /// <see cref="Denoiser.SizeMultiple"/>, the model runs in batches (through its fast forward where it has one), and the
-/// result is cropped back to the input's size.
+/// result is cropped back to the input's size. Images larger than <see cref="TileSize"/>² pixels are denoised in
+/// tiles that overlap by the model's <see cref="Denoiser.ReceptiveRadius"/>, so memory stays bounded whatever the
+/// image's size and the result is what the whole image would give.
 /// </summary>
 public static class ImageDenoiser
 {
+    /// <summary>The side of the square a tile contributes; with its overlap, one forward pass sees about 550×550 pixels.</summary>
+    public const int TileSize = 512;
+
     /// <summary>Below this many images the calling thread does the work: starting workers would cost more.</summary>
     private const int ParallelThreshold = 64;
 
@@ -27,7 +32,11 @@ public static class ImageDenoiser
     /// Parallel workers with one intra-op thread each; 1 (the default) runs on the calling thread with its torch
     /// threads. Opt-in: for the seed model 2 workers were not a clear win over 2 intra-op threads (docs/performance.md).
     /// </param>
-    public static Tensor Denoise(Denoiser model, Tensor images, int batchSize = 256, int workers = 1)
+    public static Tensor Denoise(Denoiser model, Tensor images, int batchSize = 256, int workers = 1) =>
+        Denoise(model, images, batchSize, workers, TileSize);
+
+    /// <param name="tileSize">Tests set a small one to compare tiles with the whole image on small images.</param>
+    internal static Tensor Denoise(Denoiser model, Tensor images, int batchSize, int workers, int tileSize)
     {
         if (batchSize < 1)
             throw new ArgumentException($"batch size must be at least 1, got {batchSize}");
@@ -51,7 +60,13 @@ public static class ImageDenoiser
                 ? batch
                 : functional.pad(batch, [0, padRight, 0, padBottom], PaddingModes.Replicate);
 
-            var result = count == 0 ? padded.clone() : Predict(model, padded, batchSize, workers);
+            var tile = RoundUp(tileSize, multiple);
+            var result = count == 0 ? padded.clone()
+                : padded.shape[2] * padded.shape[3] <= (long)tile * tile ? Predict(model, padded, batchSize, workers)
+                : InTiles(model, padded, tile, RoundUp(model.ReceptiveRadius, multiple));
+            // Finite weights can still overflow; a NaN image must never pass for a denoised one.
+            if (!isfinite(result).all().item<bool>())
+                throw new InvalidDataException($"the {model.Architecture} model's output holds NaN or infinite values - its weights are unusable; train it again");
             return result.narrow(2, 0, height).narrow(3, 0, width).reshape(images.shape).MoveToOuterDisposeScope();
         }
         finally
@@ -59,6 +74,34 @@ public static class ImageDenoiser
             model.train(wasTraining);
         }
     }
+
+    /// <summary>
+    /// The model's outputs for images whose sides fit it, one <paramref name="tile"/>² square at a time: each square is
+    /// computed from a window that extends <paramref name="margin"/> pixels beyond it (as far as the image goes), so
+    /// every pixel of the square sees all the context it would see in the whole image. Squares, windows and margins
+    /// start on multiples of the model's size multiple, so pooling windows fall where they would in the whole image.
+    /// </summary>
+    private static Tensor InTiles(Denoiser model, Tensor images, int tile, int margin)
+    {
+        var (count, height, width) = (images.shape[0], images.shape[2], images.shape[3]);
+        var output = empty_like(images);
+        for (long n = 0; n < count; n++)
+        for (long y = 0; y < height; y += tile)
+        for (long x = 0; x < width; x += tile)
+        {
+            using var scope = NewDisposeScope();
+            var (top, left) = (Math.Max(0, y - margin), Math.Max(0, x - margin));
+            var (bottom, right) = (Math.Min(height, y + tile + margin), Math.Min(width, x + tile + margin));
+            var (rows, columns) = (Math.Min(tile, height - y), Math.Min(tile, width - x));
+            var window = images.narrow(0, n, 1).narrow(2, top, bottom - top).narrow(3, left, right - left);
+            var denoised = Predict(model, window, batchSize: 1, workers: 1);
+            output.narrow(0, n, 1).narrow(2, y, rows).narrow(3, x, columns)
+                .copy_(denoised.narrow(2, y - top, rows).narrow(3, x - left, columns));
+        }
+        return output;
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>The model's outputs for a batch whose sides fit it, on the calling thread or split over workers.</summary>
     private static Tensor Predict(Denoiser model, Tensor images, int batchSize, int workers)

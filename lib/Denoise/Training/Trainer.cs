@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Denoise.Metrics;
 using Denoise.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -40,11 +41,15 @@ public sealed class Trainer : IDisposable
 
     public Denoiser Model { get; }
 
-    public TrainingOptions Options { get; }
+    /// <summary>The run's options; with a time budget, <see cref="Fit"/> fills in the epochs it chose.</summary>
+    public TrainingOptions Options { get; private set; }
 
     public TrainingHistory History => history;
 
     public int CompletedEpochs => history.Count;
+
+    /// <summary>The learning rate of the latest step (the schedule sets it before each step).</summary>
+    public double LearningRate => optimizer.ParamGroups.First().LearningRate;
 
     /// <summary>
     /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="TrainingOptions.Epochs"/>. After each epoch
@@ -56,6 +61,8 @@ public sealed class Trainer : IDisposable
     {
         CheckPairs(data.NoisyTrain, data.CleanTrain, "training");
         CheckPairs(data.NoisyValidation, data.CleanValidation, "validation");
+        if (Options.Minutes is { } minutes && CompletedEpochs == 0)
+            Options = Options with { Epochs = EpochsWithin(data, TimeSpan.FromMinutes(minutes)) };
         var count = data.CleanTrain.shape[0];
         var batchSize = Options.BatchSize;
         var batches = (int)((count + batchSize - 1) / batchSize);
@@ -74,7 +81,13 @@ public sealed class Trainer : IDisposable
                 var start = batch * (long)batchSize;
                 var size = Math.Min(batchSize, count - start);
                 var index = order.narrow(0, start, size);
-                var loss = step.Step(data.NoisyTrain.index_select(0, index), data.CleanTrain.index_select(0, index));
+                var clean = data.CleanTrain.index_select(0, index);
+                var noisy = Options.FreshNoise
+                    ? Options.Noise.Apply(clean, BatchNoiseSeed(Options.Seed, epoch, batch))
+                    : data.NoisyTrain.index_select(0, index);
+                foreach (var group in optimizer.ParamGroups)
+                    group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)Options.Epochs * batches);
+                var loss = step.Step(noisy, clean);
                 lossSum.add_(loss, alpha: size);
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
                 progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches)
@@ -83,7 +96,8 @@ public sealed class Trainer : IDisposable
 
             var trainLoss = lossSum.item<double>() / count;
             var valLoss = Evaluate(data.NoisyValidation, data.CleanValidation);
-            var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds);
+            var quality = Score(data, Options.QualityImages);
+            var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
             history.Add(record);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
             progress?.Report(new TrainingProgress(epoch, Options.Epochs, batches, batches, record)
@@ -97,23 +111,83 @@ public sealed class Trainer : IDisposable
     public double Evaluate(Tensor noisy, Tensor clean)
     {
         CheckPairs(noisy, clean, "validation");
-        Model.eval();
+        return MeanLoss(Model, Options.Loss, noisy, clean, Options.BatchSize);
+    }
+
+    /// <summary>
+    /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <paramref name="batchSize"/> at a
+    /// time: the same loss the fast step computes, or the plain forward's for models without a fast path.
+    /// </summary>
+    private static double MeanLoss(Denoiser model, DenoisingLoss loss, Tensor noisy, Tensor clean, int batchSize)
+    {
+        model.eval();
         using var noGrad = no_grad();
         using var sum = zeros(1, dtype: ScalarType.Float64);
         using var preparedScope = NewDisposeScope();
-        // The same loss the fast step computes, batch by batch; the plain forward for models without a fast path.
-        using var fast = Model.CreateFastForward() is { } f && f.Supports(Options.Loss) ? f : null;
+        using var fast = model.CreateFastForward() is { } f && f.Supports(loss) ? f : null;
         var prepared = fast?.Prepare() ?? [];
         var count = clean.shape[0];
-        for (long start = 0; start < count; start += Options.BatchSize)
+        for (long start = 0; start < count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            var size = Math.Min(Options.BatchSize, count - start);
+            var size = Math.Min(batchSize, count - start);
             var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size), clean.narrow(0, start, size));
-            sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, Options.Loss) ?? Options.Loss.Of(Model, noisyBatch, cleanBatch), alpha: size);
+            sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, loss) ?? loss.Of(model, noisyBatch, cleanBatch), alpha: size);
         }
 
         return sum.item<double>() / count;
+    }
+
+    /// <summary>PSNR and SSIM of the model on the first <paramref name="images"/> validation pairs; null for none.</summary>
+    private QualityReport? Score(TrainingData data, int images)
+    {
+        if (images == 0)
+            return null;
+        using var scope = NewDisposeScope();
+        var n = Math.Min(images, data.CleanValidation.shape[0]);
+        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), Options.BatchSize);
+        return ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, n), denoised);
+    }
+
+    /// <summary>
+    /// How many epochs fit <paramref name="budget"/>: a few steps of a twin of the model (so the model and its
+    /// optimiser are not touched) give the time of a batch, one batch of validation the time of validation; the time
+    /// this measurement takes comes off the budget, and 3 % is kept for the machine's swings.
+    /// </summary>
+    private int EpochsWithin(TrainingData data, TimeSpan budget)
+    {
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        using var twin = Architectures.Create(Model.Architecture, Options.Seed);
+        using (no_grad())
+            foreach (var (to, from) in twin.parameters().Zip(Model.parameters()))
+                to.copy_(from);
+        using var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
+        using var probe = TrainingStep.For(twin, adam, Options.Loss);
+        var count = data.CleanTrain.shape[0];
+        var size = (int)Math.Min(Options.BatchSize, count);
+        var clean = data.CleanTrain.narrow(0, 0, size);
+        var noisy = Options.Noise.Apply(clean, Options.Seed);
+
+        double SecondsPer(Action run, int times)
+        {
+            run();
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < times; i++)
+                run();
+            return watch.Elapsed.TotalSeconds / times;
+        }
+
+        var batchSeconds = SecondsPer(() => probe.Step(noisy, clean).Dispose(), times: 5);
+        var validationSize = (int)Math.Min(Options.BatchSize, data.CleanValidation.shape[0]);
+        var validationSeconds = SecondsPer(() => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
+            data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), times: 2);
+        var batches = (count + Options.BatchSize - 1) / Options.BatchSize;
+        var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
+            + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
+        var epochSeconds = batches * batchSeconds + validationBatches * validationSeconds;
+        var left = (budget - clock.Elapsed).TotalSeconds * 0.97;
+        return Math.Max(1, (int)(left / epochSeconds));
     }
 
     /// <summary>The metadata for a model file of the model as trained so far.</summary>
@@ -172,6 +246,10 @@ public sealed class Trainer : IDisposable
         z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
         return z ^ (z >> 31);
     }
+
+    /// <summary>The seed of one batch's fresh noise: its own stream per (run, epoch, batch), apart from the shuffles'.</summary>
+    internal static long BatchNoiseSeed(long seed, int epoch, int batch) =>
+        unchecked((long)EpochSeed((long)EpochSeed(seed ^ 0x5DEECE66DL, epoch), batch + 1));
 
     private void CheckPairs(Tensor noisy, Tensor clean, string what)
     {

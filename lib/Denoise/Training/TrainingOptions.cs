@@ -32,6 +32,33 @@ public sealed record TrainingOptions
     public double Beta2 { get; init; } = 0.999;
     public double Epsilon { get; init; } = 1e-7;
 
+    /// <summary>How the learning rate moves from <see cref="LearningRate"/> over the run.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<LearningRateSchedule>))]
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// Draw new noise for every batch (seeded by run, epoch and batch) instead of once for the training set: the model
+    /// never sees the same noisy image twice. The validation noise stays fixed, so val_loss compares across epochs.
+    /// </summary>
+    public bool FreshNoise { get; init; }
+
+    /// <summary>
+    /// A time budget in minutes: when set, the run's <see cref="Epochs"/> are chosen at its start, by timing a few steps,
+    /// so that the whole run (validation included) fits the budget; the chosen number is recorded, so the run repeats
+    /// with <c>Epochs</c> alone. Null: train for <see cref="Epochs"/>.
+    /// </summary>
+    public double? Minutes { get; init; }
+
+    /// <summary>After every epoch, score PSNR and SSIM on this many validation images (0: don't), for quality-over-time curves.</summary>
+    public int QualityImages { get; init; }
+
+    /// <summary>The learning rate of step <paramref name="step"/> (0-based) of a run of <paramref name="totalSteps"/>.</summary>
+    public double LearningRateAt(long step, long totalSteps) => Schedule switch
+    {
+        LearningRateSchedule.Cosine => LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / Math.Max(1, totalSteps))),
+        _ => LearningRate,
+    };
+
     /// <summary>Throws an <see cref="InvalidTrainingOptionException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
@@ -48,5 +75,7 @@ public sealed record TrainingOptions
         Require(Beta1 is >= 0 and < 1, nameof(Beta1), $"must be in [0, 1), got {Beta1}");
         Require(Beta2 is >= 0 and < 1, nameof(Beta2), $"must be in [0, 1), got {Beta2}");
         Require(Epsilon > 0 && double.IsFinite(Epsilon), nameof(Epsilon), $"must be positive, got {Epsilon}");
+        Require(Minutes is null || (Minutes > 0 && double.IsFinite(Minutes.Value)), nameof(Minutes), $"must be positive, got {Minutes}");
+        Require(QualityImages >= 0, nameof(QualityImages), $"must be 0 or more, got {QualityImages}");
     }
 }

@@ -39,6 +39,9 @@ public sealed class ModelFamilyTests : IDisposable
 
         public override int SizeMultiple => 2;
 
+        /// <summary>3×3 at full, half and full resolution: 1 + 2 + 1, and one more for the pooling grid.</summary>
+        public override int ReceptiveRadius => 5;
+
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();

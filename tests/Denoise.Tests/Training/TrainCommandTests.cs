@@ -159,6 +159,8 @@ public sealed class TrainCommandTests : IDisposable
 
         public override int SizeMultiple => 4;
 
+        public override int ReceptiveRadius => 16;
+
         public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => inner.call(input);
 
         protected override void Initialize(TorchSharp.torch.Generator generator)

@@ -233,6 +233,95 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header) - start again without --resume", error.Message);
     }
 
+    [Fact]
+    public void The_cosine_schedule_falls_from_the_rate_to_zero_along_half_a_cosine()
+    {
+        var options = new TrainingOptions { LearningRate = 2e-3, Schedule = LearningRateSchedule.Cosine };
+
+        Assert.Equal(2e-3, options.LearningRateAt(0, 100), 12);
+        Assert.Equal(1e-3, options.LearningRateAt(50, 100), 12);
+        Assert.Equal(2e-3 * (1 + Math.Cos(Math.PI * 0.25)) / 2, options.LearningRateAt(25, 100), 12);
+        Assert.Equal(0, options.LearningRateAt(100, 100), 12);
+        Assert.Equal(2e-3, new TrainingOptions { LearningRate = 2e-3 }.LearningRateAt(99, 100), 12);
+    }
+
+    [Fact]
+    public void The_optimiser_follows_the_schedule_batch_by_batch()
+    {
+        using var data = SyntheticPairs.Make(train: 48, validation: 8, seed: 11);
+        using var model = new ConvAutoencoder(seed: 3);
+        var options = Tiny(epochs: 2) with { Schedule = LearningRateSchedule.Cosine, LearningRate = 1e-2 };
+        using var trainer = new Trainer(model, options);
+        var seen = new List<double>();
+
+        // 48 images in batches of 16: 3 batches an epoch, 6 steps; the rate is set before each step, read after it.
+        trainer.Fit(data, new InlineProgress<TrainingProgress>(p =>
+        {
+            if (p.Completed is null) seen.Add(trainer.LearningRate);
+        }));
+
+        Assert.Equal(Enumerable.Range(0, 6).Select(step => options.LearningRateAt(step, 6)), seen);
+    }
+
+    [Fact]
+    public void Fresh_noise_draws_every_batch_from_the_clean_images_alone()
+    {
+        // Poisoned precomputed noisy images: with fresh noise they are never read, so the losses stay finite.
+        using var data = SyntheticPairs.Make(train: 32, validation: 8, seed: 12);
+        data.NoisyTrain.fill_(float.NaN);
+        var options = Tiny(epochs: 2) with { FreshNoise = true, Noise = new GaussianNoise(0.4) };
+
+        double[] Losses()
+        {
+            using var model = new ConvAutoencoder(seed: 3);
+            using var trainer = new Trainer(model, options);
+            return [.. trainer.Fit(data).Select(r => r.Loss)];
+        }
+
+        var first = Losses();
+        Assert.All(first, loss => Assert.True(double.IsFinite(loss)));
+        Assert.Equal(first, Losses());   // reproducible: the noise is seeded by run, epoch and batch
+        Assert.NotEqual(Trainer.BatchNoiseSeed(3, 1, 0), Trainer.BatchNoiseSeed(3, 2, 0));
+        Assert.NotEqual(Trainer.BatchNoiseSeed(3, 1, 0), Trainer.BatchNoiseSeed(3, 1, 1));
+    }
+
+    [Fact]
+    public void A_time_budget_chooses_the_epochs_and_records_them()
+    {
+        using var data = SyntheticPairs.Make(train: 64, validation: 16, seed: 13);
+        using var model = new ConvAutoencoder(seed: 3);
+        var checkpoint = Path.Combine(folder, "budget.checkpoint");
+        // Far more than one epoch of 4 batches takes on any machine, far less than a hundred.
+        using var trainer = new Trainer(model, Tiny(epochs: 1) with { Minutes = 0.1 });
+        var history = trainer.Fit(data, checkpointPath: checkpoint);
+
+        Assert.InRange(trainer.Options.Epochs, 2, 100);
+        Assert.Equal(trainer.Options.Epochs, history.Count);
+        Assert.Equal(trainer.Options, Trainer.ReadCheckpoint(checkpoint).Training);   // the choice is recorded
+        Assert.Equal(0.1, trainer.Options.Minutes);
+        // Timing used a twin: the first epoch's loss is the one an untimed run would see.
+        using var plainModel = new ConvAutoencoder(seed: 3);
+        using var plain = new Trainer(plainModel, Tiny(epochs: 1));
+        Assert.Equal(plain.Fit(data)[0].Loss, history[0].Loss, history[0].Loss * 1e-6);
+    }
+
+    [Fact]
+    public void Quality_images_add_psnr_and_ssim_to_every_epoch()
+    {
+        using var data = SyntheticPairs.Make(train: 32, validation: 12, seed: 14);
+        using var model = new ConvAutoencoder(seed: 3);
+        using var trainer = new Trainer(model, Tiny(epochs: 2) with { QualityImages = 8 });
+
+        var history = trainer.Fit(data);
+
+        using var denoised = ImageDenoiser.Denoise(model, data.NoisyValidation.narrow(0, 0, 8));
+        var expected = Denoise.Metrics.ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, 8), denoised);
+        Assert.Equal(expected.MeanCappedPsnr, history[1].ValPsnr!.Value, 6);
+        Assert.Equal(expected.MeanSsim, history[1].ValSsim!.Value, 6);
+        Assert.Contains("val_psnr", history[1].Describe(2));
+        Assert.Null(new EpochRecord(1, 0.1, 0.1, 1).ValPsnr);
+    }
+
     /// <summary>The uninterrupted run that a resumed one is compared with.</summary>
     private static Trainer TrainThreeEpochsStraight(ConvAutoencoder model, TrainingData data)
     {
