@@ -40,6 +40,9 @@ public sealed class PyTorchInteropTests : IDisposable
 
         public override int SizeMultiple => 1;
 
+        /// <summary>Two 3×3 convolutions.</summary>
+        public override int ReceptiveRadius => 2;
+
         public override Tensor forward(Tensor input) => block.call(input);
 
         protected override void Initialize(Generator generator)
