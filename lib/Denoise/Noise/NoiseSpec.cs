@@ -1,4 +1,5 @@
 using System.Globalization;
+using Denoise.Randomness;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -31,7 +32,7 @@ public abstract record NoiseSpec
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var generator = new Generator(unchecked((ulong)seed), clean.device);
+        using var generator = SeededGenerator.Create(seed, clean.device);
         return Corrupt(clean.detach(), generator).clamp_(0, 1).MoveToOuterDisposeScope();
     }
 

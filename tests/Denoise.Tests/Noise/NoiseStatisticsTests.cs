@@ -132,6 +132,24 @@ public sealed class NoiseStatisticsTests
     [InlineData("saltpepper:0.1")]
     [InlineData("poisson:30")]
     [InlineData("speckle:0.3")]
+    public void Seeds_that_differ_only_above_bit_31_give_different_noise(string text)
+    {
+        var noise = NoiseSpec.Parse(text);
+        using var clean = full(Shape, 0.5f);
+
+        using var low = noise.Apply(clean, seed: 41);
+        using var high = noise.Apply(clean, seed: 41 + (1L << 32));
+        using var highAgain = noise.Apply(clean, seed: 41 + (1L << 32));
+
+        Assert.False(Identical(low, high));
+        Assert.True(Identical(high, highAgain));
+    }
+
+    [Theory]
+    [InlineData("gaussian:0.5")]
+    [InlineData("saltpepper:0.1")]
+    [InlineData("poisson:30")]
+    [InlineData("speckle:0.3")]
     public void Noise_leaves_the_input_untouched_and_keeps_shape_and_dtype(string text)
     {
         var noise = NoiseSpec.Parse(text);
