@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -7,6 +8,7 @@ namespace Denoise.Noise;
 /// Sigma is in [0, 10]: at 10 only about 4% of pixels (1 / (sigma * sqrt(2 pi))) stay strictly between black and white,
 /// so a larger sigma no longer changes the picture, only moves it towards float overflow.
 /// </summary>
+[JsonConverter(typeof(NoiseSpecJsonConverter))] // the base's attribute is not inherited: JSON reads a kind by its own type too
 public sealed record GaussianNoise : NoiseSpec
 {
     public const string Name = "gaussian";

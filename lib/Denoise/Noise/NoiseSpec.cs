@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Denoise.Randomness;
 using static TorchSharp.torch;
 
@@ -11,7 +12,9 @@ namespace Denoise.Noise;
 /// "gaussian:0.1-0.9" for a range, from which each image draws its own level uniformly (blind denoising).
 /// Every <see cref="Apply"/> draws from its own generator seeded by the call, so the same seed
 /// always gives the same noisy tensor and no global random state is touched.
+/// In JSON a spec is its text form, a string such as "gaussian:0.5"; reading a bad one throws a JsonException that says why.
 /// </summary>
+[JsonConverter(typeof(NoiseSpecJsonConverter))]
 public abstract record NoiseSpec
 {
     private readonly NoiseKind definition;

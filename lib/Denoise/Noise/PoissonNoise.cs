@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -9,6 +10,7 @@ namespace Denoise.Noise;
 /// (and a peak near 1e-300 gives 0/0 = NaN); at 1e6 a white pixel's noise (std 0.001) is a quarter of an 8-bit grey step,
 /// and far above it libtorch's float32 sampler returns garbage (mean 0.004 instead of 0.5 at 1e20, measured).
 /// </summary>
+[JsonConverter(typeof(NoiseSpecJsonConverter))] // the base's attribute is not inherited: JSON reads a kind by its own type too
 public sealed record PoissonNoise : NoiseSpec
 {
     public const string Name = "poisson";

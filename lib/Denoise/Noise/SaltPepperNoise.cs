@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -6,6 +7,7 @@ namespace Denoise.Noise;
 /// Impulse noise: each pixel independently becomes 0 (pepper) with probability Amount/2
 /// and 1 (salt) with probability Amount/2; the rest keep their value. Amount is a probability, in [0, 1].
 /// </summary>
+[JsonConverter(typeof(NoiseSpecJsonConverter))] // the base's attribute is not inherited: JSON reads a kind by its own type too
 public sealed record SaltPepperNoise : NoiseSpec
 {
     public const string Name = "saltpepper";

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -7,6 +8,7 @@ namespace Denoise.Noise;
 /// Sigma is in [0, 10], as for <see cref="GaussianNoise"/>: a white pixel is then already almost always clipped, and far larger
 /// factors overflow float32 to infinity, which times a black pixel gives NaN (measured from sigma 1e38).
 /// </summary>
+[JsonConverter(typeof(NoiseSpecJsonConverter))] // the base's attribute is not inherited: JSON reads a kind by its own type too
 public sealed record SpeckleNoise : NoiseSpec
 {
     public const string Name = "speckle";
