@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Denoise.IO;
 
 namespace Denoise.Data;
 
@@ -36,7 +37,7 @@ public static class DataFetcher
 
     static IEnumerable<FetchResult> VerifyPresent(string folder, IEnumerable<DataFile> files)
     {
-        foreach (var file in files.Where(f => File.Exists(f.PathIn(folder))))
+        foreach (var file in files.Where(f => RegularFile.Exists(f.PathIn(folder))))
         {
             Checksum.Verify(file.PathIn(folder), file.Sha256, DeleteAdvice);
             yield return Result(folder, file, FetchStatus.Verified);
@@ -76,7 +77,7 @@ public static class DataFetcher
         foreach (var file in files)
         {
             var from = Path.Combine(source, file.FileName);
-            if (!File.Exists(from))
+            if (!RegularFile.Exists(from))
                 throw new FileNotFoundException($"{from} not found - install Fashion-MNIST with: apt-get install dataset-fashion-mnist", from);
             using var stream = File.OpenRead(from);
             Checksum.CopyVerified(stream, file.PathIn(folder), file.Sha256, from, "reinstall it with: apt-get install --reinstall dataset-fashion-mnist");

@@ -1,3 +1,4 @@
+using Denoise.IO;
 using static TorchSharp.torch;
 
 namespace Denoise.Data;
@@ -36,7 +37,7 @@ public static class DataSets
     static string Require(DataFile file, string folder)
     {
         var path = file.PathIn(folder);
-        if (!File.Exists(path))
+        if (!RegularFile.Exists(path))
             throw new FileNotFoundException($"{path}: not found - run ./denoise data fetch (or set {DataFolder.EnvironmentVariable} to the folder that holds {DataCatalog.FolderName(file.Kind)}/)", path);
         return path;
     }

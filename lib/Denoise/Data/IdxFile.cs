@@ -176,7 +176,7 @@ public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
     /// <summary>True for a .gz name or the gzip magic bytes 1F 8B; throws a helpful message when the file is missing.</summary>
     static bool IsGzip(string path)
     {
-        if (!File.Exists(path))
+        if (!RegularFile.Exists(path))
             throw new FileNotFoundException($"{path}: file not found - check the path, or run ./denoise data fetch", path);
         if (IsGzipName(path))
             return true;

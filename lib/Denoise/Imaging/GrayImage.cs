@@ -24,11 +24,12 @@ public static class GrayImage
     /// 16-bit images are read at 8-bit precision.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path names a folder, FIFO or device; nothing is opened.</exception>
     /// <exception cref="InvalidDataException">The file is not an image ImageSharp can decode; the message names it.</exception>
     public static Tensor Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
+        if (!RegularFile.Exists(path))
             throw new FileNotFoundException($"{path}: no such image file", path);
         return Decode(File.ReadAllBytes(path), path);
     }
