@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
 using Denoise.IO;
@@ -19,50 +21,88 @@ public static class GrayImage
     public static readonly IReadOnlyList<double> LumaWeights = [0.299, 0.587, 0.114];
 
     /// <summary>
+    /// The most pixels <see cref="Load"/> decodes: 2^26 = 67,108,864 (8192 x 8192; a 6000 x 6000 photo has 36 million).
+    /// Decoding holds 4 bytes per pixel and the result 4 more, about 0.5 GB at the limit, which leaves a tiled denoiser room
+    /// within 1.5 GB. The size is read from the file's header and checked before anything is decoded.
+    /// </summary>
+    public const long MaxPixels = 1L << 26;
+
+    /// <summary>
     /// Loads an image file as a 1 x H x W float32 tensor in [0,1]. Colour is converted with
     /// <see cref="LumaWeights"/>; transparency is composited on white, as an image viewer shows it.
     /// 16-bit images are read at 8-bit precision.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The path names a folder, FIFO or device; nothing is opened.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image ImageSharp can decode; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image ImageSharp can decode, or its header announces more
+    /// than <see cref="MaxPixels"/> pixels; the message names it.</exception>
     public static Tensor Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!RegularFile.Exists(path))
             throw new FileNotFoundException($"{path}: no such image file", path);
-        return Decode(File.ReadAllBytes(path), path);
+        using var stream = File.OpenRead(path);
+        return Decode(stream, path);
     }
 
     /// <summary>Decodes image bytes like <see cref="Load"/>; <paramref name="name"/> is used in error messages.</summary>
     public static Tensor Decode(byte[] data, string name = "image")
     {
         ArgumentNullException.ThrowIfNull(data);
-        Image<Rgba32> image;
+        using var stream = new MemoryStream(data, writable: false);
+        return Decode(stream, name);
+    }
+
+    private static Tensor Decode(Stream stream, string name)
+    {
+        var info = ImageSharp(name, () => Image.Identify(stream))
+            ?? throw new InvalidDataException($"{name}: not a PNG/JPEG image (ImageSharp: no decoder recognises its first bytes)");
+        var pixels = (long)info.Width * info.Height;
+        if (pixels > MaxPixels)
+            throw new InvalidDataException(
+                $"{name}: {info.Width}x{info.Height} = {pixels} pixels, more than the {MaxPixels} (8192x8192) an image may have here - scale it down or cut it into parts");
+        stream.Position = 0;
+        using var image = ImageSharp(name, () => Image.Load<Rgba32>(stream));
+        return ToGray(image);
+    }
+
+    /// <summary>Runs an ImageSharp step, turning its failures into one line that names the image.</summary>
+    private static T ImageSharp<T>(string name, Func<T> step)
+    {
         try
         {
-            image = Image.Load<Rgba32>(data);
+            return step();
         }
-        catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or NotSupportedException)
+        catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or NotSupportedException or InvalidMemoryOperationException)
         {
             // ImageSharp's own message lists every decoder over several lines; the first sentence is the news.
             var reason = e.Message.ReplaceLineEndings(" ").Split(". ")[0].TrimEnd('.');
             throw new InvalidDataException($"{name}: not a PNG/JPEG image (ImageSharp: {reason})", e);
         }
+    }
 
-        using (image)
+    /// <summary>Converts row by row straight into the tensor's memory, so that no full-size intermediate is made.</summary>
+    private static Tensor ToGray(Image<Rgba32> image)
+    {
+        var (red, green, blue) = (LumaWeights[0] / 255, LumaWeights[1] / 255, LumaWeights[2] / 255);
+        var gray = empty([1, image.Height, image.Width], float32);
+        image.ProcessPixelRows(rows =>
         {
-            var rgba = new byte[image.Width * image.Height * 4];
-            image.CopyPixelDataTo(rgba);
-            using var scope = NewDisposeScope();
-            var pixels = tensor(rgba, [image.Height, image.Width, 4]).to(float32).div_(255);
-            var weights = tensor(LumaWeights.Select(w => (float)w).ToArray());
-            var luma = pixels[.., .., ..3].matmul(weights);
-            var alpha = pixels[.., .., 3];
-            // Composite on white: a*luma + (1-a)*1.
-            var gray = luma.sub_(1).mul_(alpha).add_(1).clamp_(0, 1);
-            return gray.unsqueeze(0).MoveToOuterDisposeScope();
-        }
+            var values = MemoryMarshal.Cast<byte, float>(gray.bytes);
+            for (var y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                var line = values.Slice(y * rows.Width, rows.Width);
+                for (var x = 0; x < row.Length; x++)
+                {
+                    var p = row[x];
+                    var alpha = p.A / 255.0;
+                    // Composite on white: a * luma + (1 - a) * 1.
+                    line[x] = (float)Math.Clamp(alpha * (red * p.R + green * p.G + blue * p.B) + (1 - alpha), 0, 1);
+                }
+            }
+        });
+        return gray;
     }
 
     /// <summary>
