@@ -1,6 +1,12 @@
 using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
@@ -9,11 +15,39 @@ using Denoise.IO;
 namespace Denoise.Imaging;
 
 /// <summary>
-/// Grayscale images as float tensors in [0,1] (1 x H x W), read from any format ImageSharp knows
-/// (PNG, JPEG, BMP, GIF, ...) and written as 8-bit grayscale PNG.
+/// Grayscale images as float tensors in [0,1] (1 x H x W), read from PNG, JPEG, BMP, GIF, TIFF or WebP
+/// (<see cref="Formats"/>) and written as 8-bit grayscale PNG.
 /// </summary>
 public static class GrayImage
 {
+    // The accepted formats, in one place: those ImageSharp decodes that open with a signature. TGA (no signature, so
+    // ImageSharp guesses it from header fields) and PBM (a two-letter one) are left out, so that no stray file passes for an image.
+    private static readonly (string Name, IImageFormat Format, IConfigurationModule Decoder)[] Accepted =
+    [
+        ("PNG", PngFormat.Instance, new PngConfigurationModule()),
+        ("JPEG", JpegFormat.Instance, new JpegConfigurationModule()),
+        ("BMP", BmpFormat.Instance, new BmpConfigurationModule()),
+        ("GIF", GifFormat.Instance, new GifConfigurationModule()),
+        ("TIFF", TiffFormat.Instance, new TiffConfigurationModule()),
+        ("WebP", WebpFormat.Instance, new WebpConfigurationModule()),
+    ];
+
+    private static readonly Configuration Decoders = new(Accepted.Select(a => a.Decoder).ToArray());
+
+    /// <summary>The image formats <see cref="Load"/> reads: PNG, JPEG, BMP, GIF, TIFF and WebP (by content, whatever the file is called).</summary>
+    public static IReadOnlyList<string> Formats { get; } = Accepted.Select(a => a.Name).ToArray();
+
+    /// <summary>The formats as help texts and errors write them: "PNG, JPEG, BMP, GIF, TIFF or WebP".</summary>
+    public static string FormatList { get; } = string.Join(", ", Formats.SkipLast(1)) + " or " + Formats[^1];
+
+    /// <summary>The file extensions of <see cref="Formats"/>, lower case with the dot (".png", ".jpg", ".jpeg", ...).</summary>
+    public static IReadOnlyList<string> Extensions { get; } =
+        Accepted.SelectMany(a => a.Format.FileExtensions).Select(e => "." + e.ToLowerInvariant()).Distinct().ToArray();
+
+    /// <summary>True when the file name ends in one of <see cref="Extensions"/>, in any case ("A.PNG" too): for choosing the images of a folder.</summary>
+    public static bool IsImageFile(string path) =>
+        Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// ITU-R BT.601 luma weights for R, G, B: the same as PIL's convert("L"), so a picture
     /// converted here matches one converted by the usual Python tools.
@@ -28,9 +62,12 @@ public static class GrayImage
     public const long MaxPixels = 1L << 26;
 
     /// <summary>
-    /// Loads an image file as a 1 x H x W float32 tensor in [0,1]. Colour is converted with
-    /// <see cref="LumaWeights"/>; transparency is composited on white, as an image viewer shows it.
-    /// 16-bit images are read at 8-bit precision.
+    /// Loads an image file (one of <see cref="Formats"/>; the first frame of an animation or the first page of a TIFF)
+    /// as a 1 x H x W float32 tensor in [0,1]. Colour is converted with <see cref="LumaWeights"/>. 16-bit images are read
+    /// at 8-bit precision.
+    /// Transparency is composited on black, the background of MNIST-like images: a pixel becomes alpha x luma, so a white
+    /// digit on a transparent background is a white digit on black (on white, as a viewer shows it, it would be a white
+    /// square). A dark digit on a transparent background therefore vanishes: flatten such an image onto white first.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The path names a folder, FIFO or device; nothing is opened.</exception>
@@ -55,14 +92,14 @@ public static class GrayImage
 
     private static Tensor Decode(Stream stream, string name)
     {
-        var info = ImageSharp(name, () => Image.Identify(stream))
-            ?? throw new InvalidDataException($"{name}: not a PNG/JPEG image (ImageSharp: no decoder recognises its first bytes)");
+        var info = ImageSharp(name, () => Image.Identify(Decoders, stream))
+            ?? throw new InvalidDataException($"{name}: not a {FormatList} image (its first bytes match none of them)");
         var pixels = (long)info.Width * info.Height;
         if (pixels > MaxPixels)
             throw new InvalidDataException(
                 $"{name}: {info.Width}x{info.Height} = {pixels} pixels, more than the {MaxPixels} (8192x8192) an image may have here - scale it down or cut it into parts");
         stream.Position = 0;
-        using var image = ImageSharp(name, () => Image.Load<Rgba32>(stream));
+        using var image = ImageSharp(name, () => Image.Load<Rgba32>(Decoders, stream));
         return ToGray(image);
     }
 
@@ -77,7 +114,7 @@ public static class GrayImage
         {
             // ImageSharp's own message lists every decoder over several lines; the first sentence is the news.
             var reason = e.Message.ReplaceLineEndings(" ").Split(". ")[0].TrimEnd('.');
-            throw new InvalidDataException($"{name}: not a PNG/JPEG image (ImageSharp: {reason})", e);
+            throw new InvalidDataException($"{name}: not a {FormatList} image (ImageSharp: {reason})", e);
         }
     }
 
@@ -96,9 +133,8 @@ public static class GrayImage
                 for (var x = 0; x < row.Length; x++)
                 {
                     var p = row[x];
-                    var alpha = p.A / 255.0;
-                    // Composite on white: a * luma + (1 - a) * 1.
-                    line[x] = (float)Math.Clamp(alpha * (red * p.R + green * p.G + blue * p.B) + (1 - alpha), 0, 1);
+                    // Composited on black: alpha * luma + (1 - alpha) * 0.
+                    line[x] = (float)Math.Clamp(p.A / 255.0 * (red * p.R + green * p.G + blue * p.B), 0, 1);
                 }
             }
         });
