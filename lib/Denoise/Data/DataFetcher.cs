@@ -21,6 +21,7 @@ public static class DataFetcher
     public static IReadOnlyList<FetchResult> Fetch(string? folder = null, string? fashionSource = null)
     {
         folder ??= DataFolder.Resolve();
+        DataFolder.CheckNotAFile(folder);
         var present = VerifyPresent(folder, DataCatalog.Files).ToList();
 
         var missing = DataCatalog.Files.Where(f => !present.Any(p => p.File == f)).ToList();

@@ -19,6 +19,7 @@ public static class DataSets
         if (limit is <= 0)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be positive (or null for all images)");
         folder ??= DataFolder.Resolve();
+        DataFolder.CheckNotAFile(folder);
         using var pixels = IdxFile.ReadTensor(Require(DataCatalog.Find(kind, split, labels: false), folder), 3, limit, out var images);
         using var classes = IdxFile.ReadTensor(Require(DataCatalog.Find(kind, split, labels: true), folder), 1, limit, out var labels);
         if (images.Count != labels.Count)
