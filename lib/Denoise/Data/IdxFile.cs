@@ -180,9 +180,10 @@ public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
     /// <summary>Opens the file, wrapped in a decompressor when it is gzip.</summary>
     static Stream OpenData(string path)
     {
-        var isGzip = IsGzip(path);
-        var file = File.OpenRead(path);
-        return isGzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        if (IsGzip(path))
+            return new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        // Unbuffered: the data is read straight into its destination, not copied through a FileStream buffer.
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
     }
 
     /// <summary>True for a .gz name or the gzip magic bytes 1F 8B; throws a helpful message when the file is missing.</summary>

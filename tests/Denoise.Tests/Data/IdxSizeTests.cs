@@ -83,7 +83,7 @@ public sealed class IdxSizeTests : IDisposable
         var images = DataCatalog.Find(DataSetKind.FashionMnist, Split.Train, labels: false).PathIn(_temp.Path);
         WriteGzip(Path.GetRelativePath(_temp.Path, images), Samples.RawIdx(0x08, [3, 28, 28], 3 * 784 + 5));
 
-        var error = Assert.Throws<InvalidDataException>(() => DataSets.Load(DataSetKind.FashionMnist, Split.Train, limit: 1, folder: _temp.Path));
+        var error = Assert.Throws<InvalidDataException>(() => DataSets.Read(DataSetKind.FashionMnist, Split.Train, 1, _temp.Path));
 
         Assert.StartsWith("train-images-idx3-ubyte.gz: trailing bytes after the 2352 bytes", error.Message);
     }
