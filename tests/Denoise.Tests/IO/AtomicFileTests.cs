@@ -17,6 +17,15 @@ public sealed class AtomicFileTests : IDisposable
     void AssertNoTempFiles() =>
         Assert.Empty(Directory.GetFiles(_temp.Path, "*.tmp", SearchOption.AllDirectories));
 
+    /// <summary>Runs <paramref name="write"/> on a path below a read-only folder "locked" and returns the folder, the path and what was thrown.</summary>
+    (string Folder, string Path, T Error) InReadOnlyFolder<T>(string below, Action<string> write) where T : Exception
+    {
+        var folder = Directory.CreateDirectory(_temp.File("locked")).FullName;
+        var path = System.IO.Path.Combine(folder, below);
+        using (new ReadOnlyFolder(folder))
+            return (folder, path, Assert.ThrowsAny<T>(() => write(path)));
+    }
+
     [Theory]
     [InlineData("out.png")]
     [InlineData("sub/out.png")]
@@ -57,11 +66,7 @@ public sealed class AtomicFileTests : IDisposable
     [ReadOnlyFolderFact]
     public void A_read_only_folder_names_the_users_path_never_the_temp_file()
     {
-        var folder = Directory.CreateDirectory(_temp.File("locked")).FullName;
-        var path = Path.Combine(folder, "out.png");
-        IOException error;
-        using (new ReadOnlyFolder(folder))
-            error = Assert.Throws<IOException>(() => AtomicFile.WriteAllBytes(path, Bytes));
+        var (folder, path, error) = InReadOnlyFolder<IOException>("out.png", target => AtomicFile.WriteAllBytes(target, Bytes));
 
         Assert.Equal($"{path}: not written (permission denied) - nothing was changed; make {folder} writable or choose another path", error.Message);
         AssertNoTempFiles();
@@ -70,13 +75,9 @@ public sealed class AtomicFileTests : IDisposable
     [ReadOnlyFolderFact]
     public void A_folder_that_cannot_be_made_in_a_read_only_one_is_named()
     {
-        var folder = Directory.CreateDirectory(_temp.File("locked")).FullName;
-        var path = Path.Combine(folder, "sub", "out.png");
-        IOException error;
-        using (new ReadOnlyFolder(folder))
-            error = Assert.Throws<IOException>(() => AtomicFile.WriteAllBytes(path, Bytes));
+        var (folder, path, error) = InReadOnlyFolder<IOException>(System.IO.Path.Combine("sub", "out.png"), target => AtomicFile.WriteAllBytes(target, Bytes));
 
-        Assert.Equal($"{path}: cannot create its folder {Path.Combine(folder, "sub")} (permission denied) - check the permissions or choose another path", error.Message);
+        Assert.Equal($"{path}: cannot create its folder {System.IO.Path.Combine(folder, "sub")} (permission denied) - check the permissions or choose another path", error.Message);
     }
 
     [Fact]
@@ -95,11 +96,7 @@ public sealed class AtomicFileTests : IDisposable
     [ReadOnlyFolderFact]
     public void Writing_an_idx_file_into_a_read_only_folder_names_it_not_a_temp_file()
     {
-        var folder = Directory.CreateDirectory(_temp.File("locked")).FullName;
-        var path = Path.Combine(folder, "labels-idx1-ubyte");
-        Exception error;
-        using (new ReadOnlyFolder(folder))
-            error = Assert.ThrowsAny<Exception>(() => IdxFile.Write(path, [3], Bytes));
+        var (_, path, error) = InReadOnlyFolder<Exception>("labels-idx1-ubyte", target => IdxFile.Write(target, [3], Bytes));
 
         Assert.StartsWith($"{path}: ", error.Message);
         Assert.DoesNotContain(".tmp", error.Message);

@@ -134,17 +134,21 @@ public sealed class NoiseLevelTests
         Assert.Contains(levels, l => l > spec.MaxParameter!.Value - width / 10);
     }
 
+    /// <summary>Applies a range to grey images and returns, per image, its drawn level and <paramref name="measure"/> of (noisy, clean).</summary>
+    static (double[] Levels, float[] Measured) PerImage(NoiseSpec spec, long seed, long count, long size, Func<Tensor, Tensor, Tensor> measure)
+    {
+        using var clean = Grey(count, 1, size, size);
+        using var noisy = spec.Apply(clean, seed);
+        using var measured = measure(noisy.flatten(1), clean.flatten(1));
+        return (spec.Levels(clean, seed).data<double>().ToArray(), measured.data<float>().ToArray());
+    }
+
     [Fact]
     public void Gaussian_noise_of_a_range_has_each_images_own_sigma()
     {
-        using var clean = Grey(30, 1, 56, 56);
-        var spec = new GaussianNoise(0.02, upTo: 0.1);
-
-        using var noisy = spec.Apply(clean, seed: 11);
-        var levels = spec.Levels(clean, seed: 11).data<double>().ToArray();
-
         // sigma <= 0.1 around 0.5 never clips, so each image's residual std estimates its sigma (3136 pixels: ~1.3% error).
-        var measured = (noisy - clean).flatten(1).std(1).data<float>().ToArray();
+        var (levels, measured) = PerImage(new GaussianNoise(0.02, upTo: 0.1), seed: 11, count: 30, size: 56, (noisy, clean) => (noisy - clean).std(1));
+
         for (var i = 0; i < levels.Length; i++)
             Assert.InRange(measured[i] / levels[i], 0.9, 1.1);
     }
@@ -152,14 +156,9 @@ public sealed class NoiseLevelTests
     [Fact]
     public void Salt_and_pepper_of_a_range_replaces_each_images_own_fraction()
     {
-        using var clean = Grey(30, 1, 56, 56);
-        var spec = new SaltPepperNoise(0.05, upTo: 0.6);
-
-        using var noisy = spec.Apply(clean, seed: 12);
-        var levels = spec.Levels(clean, seed: 12).data<double>().ToArray();
-
         // 3136 pixels per image: the replaced fraction is within 0.009 (one standard error) of the level.
-        var replaced = noisy.ne(0.5f).to(float32).flatten(1).mean([1]).data<float>().ToArray();
+        var (levels, replaced) = PerImage(new SaltPepperNoise(0.05, upTo: 0.6), seed: 12, count: 30, size: 56, (noisy, _) => noisy.ne(0.5f).to(float32).mean([1]));
+
         for (var i = 0; i < levels.Length; i++)
             Assert.True(Math.Abs(replaced[i] - levels[i]) < 0.045, $"image {i}: level {levels[i]}, replaced {replaced[i]}");
     }
@@ -170,11 +169,8 @@ public sealed class NoiseLevelTests
     public void Images_of_a_range_get_more_noise_at_a_noisier_level(string text)
     {
         var spec = NoiseSpec.Parse(text);
-        using var clean = Grey(40, 1, 28, 28);
 
-        using var noisy = spec.Apply(clean, seed: 13);
-        var levels = spec.Levels(clean, seed: 13).data<double>().ToArray();
-        var errors = (noisy - clean).square().flatten(1).mean([1]).data<float>().ToArray();
+        var (levels, errors) = PerImage(spec, seed: 13, count: 40, size: 28, (noisy, clean) => (noisy - clean).square().mean([1]));
 
         // Noisier: a larger speckle sigma, a smaller Poisson peak. The noisiest tenth of images beats the quietest tenth.
         var order = Enumerable.Range(0, levels.Length).OrderBy(i => spec.Kind == PoissonNoise.Name ? -levels[i] : levels[i]).ToArray();

@@ -122,26 +122,13 @@ public sealed class NoiseStatisticsTests
         using var first = noise.Apply(clean, seed: 42);
         using var again = noise.Apply(clean, seed: 42);
         using var other = noise.Apply(clean, seed: 43);
+        // Differs from 42 only above bit 31, which libtorch's own seeding drops.
+        using var high = noise.Apply(clean, seed: 42 + (1L << 32));
+        using var highAgain = noise.Apply(clean, seed: 42 + (1L << 32));
 
         Assert.True(Identical(first, again));
         Assert.False(Identical(first, other));
-    }
-
-    [Theory]
-    [InlineData("gaussian:0.5")]
-    [InlineData("saltpepper:0.1")]
-    [InlineData("poisson:30")]
-    [InlineData("speckle:0.3")]
-    public void Seeds_that_differ_only_above_bit_31_give_different_noise(string text)
-    {
-        var noise = NoiseSpec.Parse(text);
-        using var clean = full(Shape, 0.5f);
-
-        using var low = noise.Apply(clean, seed: 41);
-        using var high = noise.Apply(clean, seed: 41 + (1L << 32));
-        using var highAgain = noise.Apply(clean, seed: 41 + (1L << 32));
-
-        Assert.False(Identical(low, high));
+        Assert.False(Identical(first, high));
         Assert.True(Identical(high, highAgain));
     }
 
