@@ -14,7 +14,7 @@ namespace Denoise.IO;
 /// the older form ".NAME.GUID.tmp" carry no writer, and are removed once untouched for <see cref="LegacyStaleAge"/>:
 /// our writes finish in seconds, and a writer keeps its file's modification time fresh.
 /// </remarks>
-internal static partial class AtomicFile
+public static partial class AtomicFile
 {
     /// <summary>How long a temp file without a writer's id must be untouched before it counts as left behind.</summary>
     internal static readonly TimeSpan LegacyStaleAge = TimeSpan.FromHours(1);
@@ -86,6 +86,7 @@ internal static partial class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="bytes"/> like <see cref="Write"/>.</summary>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
     /// <summary>Deletes our temp files in <paramref name="folder"/> whose writer is gone (see the remarks); returns how many.</summary>

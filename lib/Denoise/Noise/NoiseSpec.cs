@@ -23,7 +23,7 @@ public abstract record NoiseSpec
     public static IReadOnlyList<NoiseKind> Kinds { get; } =
         [GaussianNoise.Definition, SaltPepperNoise.Definition, PoissonNoise.Definition, SpeckleNoise.Definition];
 
-    /// <summary>The kinds' forms alone, "gaussian:SIGMA, ... or speckle:SIGMA", for messages about an unknown kind.</summary>
+    /// <summary>The kinds' forms alone: "gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA".</summary>
     public static string KindForms { get; } =
         string.Join(", ", Kinds.SkipLast(1).Select(k => k.Form)) + " or " + Kinds[^1].Form;
 
@@ -121,7 +121,7 @@ public abstract record NoiseSpec
         var valueText = colon < 0 ? null : text[(colon + 1)..].Trim();
 
         var kind = Kinds.FirstOrDefault(k => k.Name == name)
-            ?? throw Bad(text, name.Length == 0 ? "no kind given" : $"unknown kind '{name}'", KindForms);
+            ?? throw Bad(text, name.Length == 0 ? "no kind given" : $"unknown kind '{name}'");
         var (level, upTo) = valueText is null ? (kind.Default, null) : ParseLevels(text, valueText);
         try
         {
@@ -160,7 +160,7 @@ public abstract record NoiseSpec
     private static (double Level, double? UpTo) ParseLevels(string text, string valueText)
     {
         if (valueText.Length == 0)
-            throw Bad(text, "missing value after ':'", ValidForms);
+            throw Bad(text, "missing value after ':'");
         if (Number(valueText) is { } level)
             return (level, null);
         for (var i = 1; i < valueText.Length; i++)
@@ -169,12 +169,12 @@ public abstract record NoiseSpec
                 && Number(valueText[..i]) is { } low && Number(valueText[(i + 1)..]) is { } high)
                 return (low, high);
         }
-        throw Bad(text, $"'{valueText}' is neither a number nor a range LOW-HIGH", ValidForms);
+        throw Bad(text, $"'{valueText}' is neither a number nor a range LOW-HIGH");
     }
 
     private static double? Number(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    private static FormatException Bad(string text, string problem, string forms) =>
-        new($"noise '{text}': {problem}; use {forms}");
+    private static FormatException Bad(string text, string problem) =>
+        new($"noise '{text}': {problem}; use {ValidForms}");
 }

@@ -7,7 +7,7 @@ namespace Denoise.Noise;
 /// Writes a <see cref="NoiseSpec"/> (or any of its kinds) as its text form, "gaussian:0.5" or "gaussian:0.1-0.9", and reads it
 /// back through <see cref="NoiseSpec.Parse"/>, so model files and checkpoints hold the spec a person would type.
 /// </summary>
-internal sealed class NoiseSpecJsonConverter : JsonConverterFactory
+public sealed class NoiseSpecJsonConverter : JsonConverterFactory
 {
     public override bool CanConvert(Type typeToConvert) => typeof(NoiseSpec).IsAssignableFrom(typeToConvert);
 

@@ -51,9 +51,9 @@ public sealed class NoiseSpecTests
     }
 
     [Theory]
-    [InlineData("gausian:0.5", "noise 'gausian:0.5': unknown kind 'gausian'; use " + Kinds)]
-    [InlineData("", "noise '': no kind given; use " + Kinds)]
-    [InlineData(":0.5", "noise ':0.5': no kind given; use " + Kinds)]
+    [InlineData("gausian:0.5", "noise 'gausian:0.5': unknown kind 'gausian'; use " + Forms)]
+    [InlineData("", "noise '': no kind given; use " + Forms)]
+    [InlineData(":0.5", "noise ':0.5': no kind given; use " + Forms)]
     [InlineData("gaussian:", "noise 'gaussian:': missing value after ':'; use " + Forms)]
     [InlineData("gaussian:abc", "noise 'gaussian:abc': 'abc' is neither a number nor a range LOW-HIGH; use " + Forms)]
     [InlineData("gaussian:0,5", "noise 'gaussian:0,5': '0,5' is neither a number nor a range LOW-HIGH; use " + Forms)]
