@@ -77,13 +77,29 @@ ensure_npm_package() { # ensure_npm_package NAME@VERSION DIR: unpacked into arti
   mkdir -p "$(dirname "$dir")" && rm -rf "$dir" && mv "$tmp/x/package" "$dir" && rm -rf "$tmp"
 }
 
+# (grep reads to the end here too: -q could close the pipe while jupyter still writes)
+kernel_registered() { jupyter kernelspec list --json 2>/dev/null | grep '"\.net-csharp"' >/dev/null; }
+
+ensure_jupyter_kernel() {
+  # Jupyter runs the notebooks with the .NET Interactive kernel: the pinned local tool, started as `dotnet interactive`
+  # in the notebook's folder (inside the repository, so the tool manifest is found). Registered once per user.
+  kernel_registered && return 0
+  say "registering the .NET Interactive kernel with Jupyter (.net-csharp)"
+  # Without `jupyter kernelspec` the tool writes the kernel into Jupyter's user folder itself, and needs it to exist.
+  mkdir -p "$(jupyter --data-dir)/kernels"
+  local log; log="$(dotnet tool run dotnet-interactive jupyter install 2>&1)" \
+    || die "dotnet-interactive jupyter install failed: $(grep -m1 -iE 'fail|error' <<<"$log" || tail -n 1 <<<"$log")"
+  kernel_registered || die "the .net-csharp kernel is still not registered after dotnet-interactive jupyter install; see 'jupyter kernelspec list'"
+}
+
 setup() {
   command -v dotnet >/dev/null || die "the .NET SDK is missing: install .NET 10 (see environment.md)"
   ensure_libstdcxx
-  apt_install jupyter-nbconvert chromium python3-skimage dataset-fashion-mnist
+  apt_install jupyter-nbconvert jupyter-client chromium python3-skimage dataset-fashion-mnist
   ensure_npm_package "plotly.js-dist-min@$PLOTLY_VERSION" plotly
   say "restoring .NET tools and building"
   dotnet tool restore >/dev/null || die "dotnet tool restore failed; is the NuGet feed reachable?"
+  ensure_jupyter_kernel
   dotnet build Denoise.slnx -c Release -nologo -v q -clp:ErrorsOnly || die "the build failed (errors above)"
   say "data"
   ./denoise data fetch
@@ -112,6 +128,13 @@ case "${1:-}" in
     python3 scripts/clean_notebooks.py --check || die "a notebook holds outputs; run python3 scripts/clean_notebooks.py and commit"
     python3 -m unittest discover -s tests/scripts -q || die "report script tests failed (see above)"
     tests/scripts/reports_selftest.sh || die "the report pipeline self-test failed (see above)"
+    say "native libraries for this machine, win-x64 and osx-arm64"
+    out="$(scripts/check_platforms.sh)" || die "$out"
+    echo "$out"
+    say "notebook 01 in Jupyter (nbconvert, kernel .net-csharp), quick mode"
+    tests/scripts/jupyter_selftest.sh || die "the Jupyter runner self-test failed (see above)"
+    out="$(DENOISE_QUICK=1 scripts/jupyter_run.sh notebooks/01-data-and-noise.ipynb 2>&1)" || die "$out"
+    echo "$out"
     say "notebooks in quick mode"
     DENOISE_QUICK=1 scripts/reports.sh --check ;;
   reports) setup; scripts/reports.sh --check ;;

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""PyTorch reference for `denoise bench`: the Keras denoising autoencoder trained and run in PyTorch.
+"""PyTorch reference for `denoise bench`: our architectures trained and run in PyTorch, as the peer we compare with.
 
-Two modes, same mathematics (same model, Glorot-uniform init, Adam lr 1e-3 eps 1e-7, BCE, batch 256):
+The seed model (--arch conv-autoencoder) is the convolutional autoencoder of the Keras denoising notebook this
+project re-creates. Two modes, same mathematics (same model, Glorot-uniform init, the recipe's Adam settings, loss
+and Gaussian noise as our side passes them, batch 256):
   pytorch        the loop a PyTorch user writes: model(x) -> sigmoid -> F.binary_cross_entropy
   pytorch_tuned  the same step with the mathematically equivalent tricks our C# fast step uses
                  (gradient accumulation over cache-sized chunks, ReLU after max-pool, channels-last max-pool,
@@ -24,7 +26,7 @@ BATCH = 256
 
 
 class ConvAutoencoder(nn.Module):
-    """The Keras example's model, layer for layer (same names as lib/Denoise/Models/ConvAutoencoder.cs)."""
+    """The seed model, layer for layer (same names as lib/Denoise/Models/ConvAutoencoder.cs)."""
 
     def __init__(self):
         super().__init__()
@@ -90,21 +92,28 @@ def load_mnist(folder):
     return torch.from_numpy(images.astype(np.float32) / 255.0)
 
 
-def make_batches(images, count, seed):
-    """Noisy/clean batch pairs like the Keras example (Gaussian noise factor 0.4, clipped)."""
+def make_batches(images, count, seed, sigma):
+    """Noisy/clean batch pairs: Gaussian noise of the training recipe's sigma, clipped to [0, 1]."""
     g = torch.Generator().manual_seed(seed)
     out = []
     for _ in range(count):
         idx = torch.randint(0, images.shape[0], (BATCH,), generator=g)
         clean = images.index_select(0, idx)
-        noisy = (clean + 0.4 * torch.randn(clean.shape, generator=g)).clamp_(0, 1)
+        noisy = (clean + sigma * torch.randn(clean.shape, generator=g)).clamp_(0, 1)
         out.append((noisy, clean))
     return out
 
 
-def train_step_idiomatic(model, opt, noisy, clean):
+LOSSES = {
+    "bce": F.binary_cross_entropy,
+    "mse": F.mse_loss,
+    "l1": F.l1_loss,
+}
+
+
+def train_step_idiomatic(model, opt, noisy, clean, loss_fn):
     opt.zero_grad()
-    loss = F.binary_cross_entropy(torch.sigmoid(model(noisy)), clean)
+    loss = loss_fn(torch.sigmoid(model(noisy)), clean)
     loss.backward()
     opt.step()
     return loss
@@ -211,6 +220,11 @@ def rss_mb():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("mode", choices=["pytorch", "pytorch_tuned"])
+    ap.add_argument("--arch", default="conv-autoencoder", choices=["conv-autoencoder"])
+    ap.add_argument("--sigma", type=float, default=0.5, help="Gaussian noise of the training recipe")
+    ap.add_argument("--loss", default="bce", choices=sorted(LOSSES))
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--eps", type=float, default=1e-7)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batches", type=int, default=40, help="timed training batches")
     ap.add_argument("--warmup", type=int, default=5)
@@ -236,15 +250,17 @@ def main():
         data_load_s = time.perf_counter() - t0
 
     model = ConvAutoencoder()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
-    batches = make_batches(images, args.warmup + args.batches, seed=1)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr, eps=args.eps)
+    batches = make_batches(images, args.warmup + args.batches, seed=1, sigma=args.sigma)
+    if tuned and args.loss != "bce":
+        raise SystemExit("pytorch_tuned mirrors the seed model's BCE fast path only; use --loss bce")
 
     def step(noisy, clean):
         if workers is not None:
             return train_step_tuned_parallel(model, opt, noisy, clean, args.chunk, workers)
         if tuned:
             return train_step_tuned(model, opt, noisy, clean, args.chunk)
-        return train_step_idiomatic(model, opt, noisy, clean)
+        return train_step_idiomatic(model, opt, noisy, clean, LOSSES[args.loss])
 
     model.train()
     for noisy, clean in batches[:args.warmup]:

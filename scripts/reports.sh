@@ -21,23 +21,21 @@ executed="$base/executed"
 limit="${DENOISE_NOTEBOOK_TIMEOUT:-0}"  # seconds per notebook; 0: no limit
 reports="$base/reports"
 
+# shellcheck source=scripts/run_helpers.sh
+source "$root/scripts/run_helpers.sh"
 die() { printf 'reports.sh: %s\n' "$*" >&2; exit 2; }
 
 check=""
-notebooks=()
+args=()
 for arg in "$@"; do
   case "$arg" in
     --check) check=1 ;;
     -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $arg (use --check)" ;;
-    *) [ -f "$arg" ] || die "$arg: no such notebook"; notebooks+=("$(realpath "$arg")") ;;
+    *) args+=("$arg") ;;
   esac
 done
-if [ ${#notebooks[@]} -eq 0 ]; then
-  shopt -s nullglob
-  notebooks=("$root"/notebooks/[0-9][0-9]-*.ipynb)
-  [ ${#notebooks[@]} -gt 0 ] || die "no notebooks/NN-*.ipynb to run"
-fi
+notebook_paths "${args[@]}"
 [ -f "$plotly" ] || die "$plotly is missing; run ./build.sh setup (it unpacks the npm package plotly.js-dist-min)"
 command -v jupyter-nbconvert >/dev/null || die "jupyter-nbconvert is missing; run ./build.sh setup (Debian package jupyter-nbconvert)"
 [ -z "$check" ] || command -v chromium >/dev/null || die "chromium is missing; run ./build.sh setup (Debian package chromium)"
@@ -56,8 +54,7 @@ for notebook in "${notebooks[@]}"; do
   (cd "$(dirname "$notebook")" && timeout --kill-after=30 "$limit" dotnet dotnet-repl --run "$notebook" \
       --exit-after-run --output-format ipynb --output-path "$tmp") >"$log" 2>&1 </dev/null
   repl=$?
-  tenths=$(( ($(date +%s%N) - start) / 100000000 ))
-  seconds="$((tenths / 10)).$((tenths % 10))"
+  seconds="$(seconds_since "$start")"
   [ -s "$log" ] || rm -f "$log"
   if [ ! -s "$tmp" ]; then
     rm -f "$tmp"

@@ -1,15 +1,19 @@
 using System.CommandLine;
-using Denoise.Data;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Denoise.Performance;
+using Denoise.Cli.Bench;
+using Denoise.Data;
+using Denoise.IO;
+using Denoise.Models;
+using Denoise.Training;
 using Spectre.Console;
 
 namespace Denoise.Cli;
 
 /// <summary>
-/// `denoise bench`: our fast TorchSharp training/inference against PyTorch (idiomatic and tuned) on this
-/// machine, run back to back so that both see the same load, written to artifacts/bench/bench.json.
+/// `denoise bench`: our TorchSharp training/inference of an architecture against PyTorch (idiomatic and tuned) on this
+/// machine, run back to back so that both see the same load, written to artifacts/bench/bench.json. The harness
+/// (lib/Denoise.Cli/Bench) builds the model from the architecture registry, so what is measured is what trains.
 /// </summary>
 public static class BenchCommand
 {
@@ -17,10 +21,11 @@ public static class BenchCommand
 
     public static Command Create()
     {
+        var arch = new Option<string>("--arch") { Description = $"The architecture to measure: {Architectures.Names}.", DefaultValueFactory = _ => ConvAutoencoder.ArchitectureName };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads for both sides.", DefaultValueFactory = _ => 2 };
         var batches = new Option<int>("--batches") { Description = "Timed training batches of 256.", DefaultValueFactory = _ => 40 };
         var repeat = new Option<int>("--repeat") { Description = "Rounds of (ours, pytorch, pytorch_tuned); the JSON holds medians.", DefaultValueFactory = _ => 1 };
-        var chunk = new Option<int>("--chunk") { Description = "Images per chunk of the fast training step.", DefaultValueFactory = _ => FastTrainingStep.DefaultChunkSize };
+        var chunk = new Option<int>("--chunk") { Description = "Images per chunk of the fast training step.", DefaultValueFactory = _ => TrainingStep.DefaultChunkSize };
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => "artifacts/bench/bench.json" };
         var skip = new Option<bool>("--skip-pytorch") { Description = "Measure only our side." };
         var plain = new Option<bool>("--plain") { Description = "Measure our plain loop (model.call + BCE) instead of the fast step." };
@@ -29,22 +34,27 @@ public static class BenchCommand
 
         var command = new Command("bench", "Compare training and inference speed with PyTorch on this machine.")
         {
-            threads, batches, repeat, chunk, json, skip, plain, synthetic, profile,
+            arch, threads, batches, repeat, chunk, json, skip, plain, synthetic, profile,
         };
         command.SetAction(parse =>
         {
+            var architecture = Architectures.Get(parse.GetValue(arch)!).Name;
+            foreach (var (option, least) in new[] { (threads, 1), (batches, 1), (repeat, 1), (chunk, 1) })
+                if (parse.GetValue(option) < least)
+                    throw new ArgumentException($"{option.Name} must be at least {least}, got {parse.GetValue(option)}");
             if (parse.GetValue(profile))
             {
-                ShowProfile(parse.GetValue(threads));
+                ShowProfile(architecture, parse.GetValue(threads));
                 return 0;
             }
             var settings = new BenchmarkSettings(
+                Architecture: architecture,
                 Threads: parse.GetValue(threads),
                 Batches: parse.GetValue(batches),
                 ChunkSize: parse.GetValue(chunk),
                 MnistFolder: parse.GetValue(synthetic) ? null : MnistFolder(),
                 Plain: parse.GetValue(plain));
-            Run(settings, Math.Max(1, parse.GetValue(repeat)), parse.GetValue(skip), parse.GetValue(json)!);
+            Run(settings, parse.GetValue(repeat), parse.GetValue(skip), parse.GetValue(json)!);
             return 0;
         });
         return command;
@@ -73,22 +83,22 @@ public static class BenchCommand
         AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(jsonPath)}[/]");
     }
 
-    private static void ShowProfile(int threads)
+    private static void ShowProfile(string architecture, int threads)
     {
         int[] chunks = [16, 32, 64, 256];
-        var columns = chunks.Select(c => LayerProfile.Measure(c, threads)).ToList();
-        var table = new Table().Title($"forward CPU µs per image by stage, {threads} threads");
+        var columns = chunks.Select(c => LayerProfile.Measure(architecture, c, threads)).ToList();
+        var table = new Table().Title($"{architecture}: forward µs per image by layer, {threads} threads");
         table.AddColumn("stage");
         foreach (var c in chunks)
             table.AddColumn(new TableColumn($"chunk {c}").RightAligned());
         for (var i = 0; i < columns[0].Count; i++)
-            table.AddRow([Markup.Escape(columns[0][i].Stage), .. columns.Select(col => col[i].CpuMicrosecondsPerImage.ToString("N2"))]);
+            table.AddRow([Markup.Escape(columns[0][i].Stage), .. columns.Select(col => col[i].MicrosecondsPerImage.ToString("N2"))]);
         AnsiConsole.Write(table);
     }
 
     private static void ShowTable(Dictionary<string, BenchmarkResult> medians, Dictionary<string, List<BenchmarkResult>> runs, BenchmarkSettings settings)
     {
-        var table = new Table().Title($"denoise bench: batch 256, {settings.Threads} threads, {Machine()}");
+        var table = new Table().Title($"denoise bench: {settings.Architecture}, batch 256, {settings.Threads} threads, {Machine()}");
         table.AddColumn("");
         foreach (var side in medians.Keys)
             table.AddColumn(new TableColumn(side).RightAligned());
@@ -98,7 +108,7 @@ public static class BenchCommand
                 var values = runs[side].Select(pick).OfType<double>().ToList();
                 return values.Count == 0 ? "-" : values.Count == 1
                     ? values[0].ToString(format)
-                    : $"{Median(values).ToString(format)} (min {values.Min().ToString(format)})";
+                    : $"{Statistics.Median(values).ToString(format)} (min {values.Min().ToString(format)})";
             })]);
         Row("train images/s", r => r.TrainImagesPerSecond, "N0");
         Row("infer images/s", r => r.InferImagesPerSecond, "N0");
@@ -138,6 +148,8 @@ public static class BenchCommand
             root["ratio"] = Ratio(medians["ours"], pytorch);
             root["ratio_tuned"] = Ratio(medians["ours"], medians["pytorch_tuned"]);
         }
+        root["arch"] = settings.Architecture;
+        root["noise"] = settings.Recipe.Noise.ToString();
         root["threads"] = settings.Threads;
         root["batches"] = settings.Batches;
         root["chunk"] = settings.ChunkSize;
@@ -146,28 +158,17 @@ public static class BenchCommand
         root["machine"] = Machine();
         root["runs"] = new JsonObject(runs.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)new JsonArray([.. r.Value.Select(v => (JsonNode)Side(v))]))));
 
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
-        File.WriteAllText(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.Move(temp, full, overwrite: true);
+        AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"));
     }
 
     private static BenchmarkResult MedianOf(List<BenchmarkResult> results)
     {
         var loads = results.Select(r => r.DataLoadSeconds).OfType<double>().ToList();
         return new BenchmarkResult(
-            Median(results.Select(r => r.TrainImagesPerSecond)), Median(results.Select(r => r.InferImagesPerSecond)),
-            Median(results.Select(r => r.LatencyMsBatch1)), Median(results.Select(r => r.PeakRssMb)),
-            loads.Count == 0 ? null : Median(loads),
-            Median(results.Select(r => r.TrainCpuMsPerBatch)), Median(results.Select(r => r.InferCpuMsPerBatch)));
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+            Statistics.Median(results.Select(r => r.TrainImagesPerSecond)), Statistics.Median(results.Select(r => r.InferImagesPerSecond)),
+            Statistics.Median(results.Select(r => r.LatencyMsBatch1)), Statistics.Median(results.Select(r => r.PeakRssMb)),
+            loads.Count == 0 ? null : Statistics.Median(loads),
+            Statistics.Median(results.Select(r => r.TrainCpuMsPerBatch)), Statistics.Median(results.Select(r => r.InferCpuMsPerBatch)));
     }
 
     /// <summary>The MNIST folder of the data folder, or null when its training images are absent.</summary>

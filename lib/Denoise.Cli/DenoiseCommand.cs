@@ -16,15 +16,14 @@ public static class DenoiseCommand
         var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output };
         command.SetAction(parsed =>
         {
-            var (network, _) = ModelFile.Load(parsed.GetValue(model)!);
-            using var __ = network;
+            using var loaded = LoadedModel.Load(parsed.GetValue(model)!);
             var pairs = Pairs(parsed.GetValue(input)!, parsed.GetValue(output)!);
             // Read every input before writing anything: a bad file in a folder leaves no partial output behind.
             using var scope = NewDisposeScope();
             var images = pairs.Select(p => GrayImage.Load(p.Input)).ToList();
             foreach (var ((_, outputPath), image) in pairs.Zip(images))
             {
-                using var cleaned = ImageDenoiser.Denoise(network, image.unsqueeze(0));
+                using var cleaned = loaded.Denoise(image.unsqueeze(0));
                 GrayImage.Save(cleaned[0], outputPath);
             }
 

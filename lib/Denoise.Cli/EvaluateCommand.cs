@@ -11,42 +11,52 @@ using static TorchSharp.torch;
 
 namespace Denoise.Cli;
 
-/// <summary>`denoise evaluate --model M`: PSNR and SSIM of the noisy test set, two classical filters and the model.</summary>
+/// <summary>
+/// `denoise evaluate --model M`: PSNR and SSIM of a data set's noisy test images, two classical filters and the model.
+/// Data set, noise and seed default to those the model was trained with.
+/// </summary>
 public static class EvaluateCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model file written by ./denoise train.", Required = true };
-        var noise = new Option<string?>("--noise") { Description = "Noise added to the test images (default: the noise the model was trained with)." };
+        var dataSet = TypedOptions.DataSet("The test images: mnist or fashion-mnist (default: the data set the model was trained on).");
+        var noise = TypedOptions.Noise("Noise added to the test images (default: the noise the model was trained with).");
         var seed = new Option<long?>("--seed") { Description = "Seed of the noise (default: the model's seed, so the test noise matches its validation)." };
         var limit = new Option<int?>("--limit") { Description = "Score only the first N test images (quick runs)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var grid = new Option<string?>("--grid") { Description = "Also save a PNG of ten random test digits: clean, noisy, denoised." };
-        var command = new Command("evaluate", "Score a trained model on the MNIST test set against the noisy input and classical filters.")
+        var command = new Command("evaluate", "Score a trained model on a test set against the noisy input and classical filters.")
         {
-            model, noise, seed, limit, json, grid,
+            model, dataSet, noise, seed, limit, json, grid,
         };
         command.SetAction(parsed =>
         {
             var modelPath = parsed.GetValue(model)!;
-            var (network, metadata) = ModelFile.Load(modelPath);
-            using var _ = network;
-            var spec = NoiseSpec.Parse(parsed.GetValue(noise) ?? metadata.Noise);
-            var noiseSeed = TrainingData.TestNoiseSeed(parsed.GetValue(seed) ?? metadata.Seed);
+            using var loaded = LoadedModel.Load(modelPath);
+            var metadata = loaded.Metadata;
+            // Weights made elsewhere (no training record) are scored with the seed recipe's test noise.
+            var trained = metadata.Training ?? new TrainingOptions();
+            var scored = trained with
+            {
+                DataSet = parsed.GetResult(dataSet) is { Implicit: false } ? parsed.GetValue(dataSet) : trained.DataSet,
+                Noise = parsed.GetResult(noise) is { Implicit: false } ? parsed.GetValue(noise)! : trained.Noise,
+                Seed = parsed.GetValue(seed) ?? trained.Seed,
+            };
             if (parsed.GetValue(limit) is < 1 and var badLimit)
                 throw new ArgumentException($"--limit must be at least 1, got {badLimit}");
 
             using var scope = NewDisposeScope();
-            using var test = DataSets.Load(DataSetKind.Mnist, Split.Test, parsed.GetValue(limit));
-            var noisy = spec.Apply(test.Images, noiseSeed);
-            var denoised = ImageDenoiser.Denoise(network, noisy);
-            var comparison = DenoisingComparison.Run(test.Images, noisy, denoised);
+            using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit));
+            var (clean, noisy) = (test.Clean.Images, test.Noisy);
+            var denoised = loaded.Denoise(noisy);
+            var comparison = DenoisingComparison.Run(clean, noisy, denoised);
 
             if (parsed.GetValue(grid) is { } gridPath)
             {
-                var picks = DataStats.SampleIndices(test.Count, Math.Min(10, test.Count), metadata.Seed);
+                var picks = DataStats.SampleIndices(test.Count, Math.Min(10, test.Count), scored.Seed);
                 ImageGrid.Create()
-                    .AddRow("clean", DataStats.Take(test.Images, picks))
+                    .AddRow("clean", DataStats.Take(clean, picks))
                     .AddRow("noisy", DataStats.Take(noisy, picks))
                     .AddRow("denoised", DataStats.Take(denoised, picks))
                     .Save(gridPath);
@@ -54,18 +64,20 @@ public static class EvaluateCommand
 
             var output = parsed.InvocationConfiguration.Output;
             if (parsed.GetValue(json))
-                output.WriteLine(ToJson(modelPath, spec, test.Count, comparison));
+                output.WriteLine(ToJson(modelPath, metadata.Architecture, scored.DataSet, scored.Noise, test.Count, comparison));
             else
-                WriteTable(output, modelPath, spec, test.Count, comparison);
+                WriteTable(output, $"{modelPath} ({metadata.Architecture}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {scored.Noise}", comparison);
             return 0;
         });
         return command;
     }
 
-    internal static string ToJson(string modelPath, NoiseSpec noise, int images, DenoisingComparison comparison) =>
+    internal static string ToJson(string modelPath, string architecture, DataSetKind dataSet, NoiseSpec noise, int images, DenoisingComparison comparison) =>
         JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["model"] = modelPath,
+            ["arch"] = architecture,
+            ["dataset"] = TypedOptions.Name(dataSet),
             ["noise"] = noise.ToString(),
             ["images"] = images,
             ["noisy"] = Scores(comparison.Noisy),
@@ -74,18 +86,21 @@ public static class EvaluateCommand
             ["denoised"] = Scores(comparison.Denoised),
         });
 
-    private static Dictionary<string, double> Scores(QualityReport report) => new()
+    /// <summary>Rounded scores; a score that is not a finite number is null, which JSON can carry.</summary>
+    private static Dictionary<string, double?> Scores(QualityReport report) => new()
     {
-        ["psnr"] = Math.Round(report.MeanCappedPsnr, 4),
-        ["ssim"] = Math.Round(report.MeanSsim, 5),
-        ["mse"] = Math.Round(report.MeanMse, 6),
+        ["psnr"] = Finite(report.MeanCappedPsnr, 4),
+        ["ssim"] = Finite(report.MeanSsim, 5),
+        ["mse"] = Finite(report.MeanMse, 6),
     };
 
-    private static void WriteTable(TextWriter output, string modelPath, NoiseSpec noise, int images, DenoisingComparison comparison)
+    private static double? Finite(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits) : null;
+
+    private static void WriteTable(TextWriter output, string heading, DenoisingComparison comparison)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         // The heading is a plain line: as a table title it would wrap to the table's width.
-        output.WriteLine($"{modelPath}: {images} test images, {noise}");
+        output.WriteLine(heading);
         var table = new Table();
         table.AddColumn("method").AddColumn(new TableColumn("PSNR (dB)").RightAligned()).AddColumn(new TableColumn("SSIM").RightAligned());
         foreach (var score in comparison.Scores)

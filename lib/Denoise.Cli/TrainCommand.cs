@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Denoise.Data;
 using Denoise.Models;
 using Denoise.Noise;
 using Denoise.Training;
@@ -9,37 +10,57 @@ using Spectre.Console;
 namespace Denoise.Cli;
 
 /// <summary>
-/// `denoise train`: trains the autoencoder on (noisy → clean) MNIST pairs with a progress bar per epoch,
+/// `denoise train`: trains a registered architecture on (noisy → clean) pairs with a progress bar per epoch,
 /// checkpoints after every epoch next to the output (Ctrl+C keeps the last one; --resume continues it)
-/// and saves the model file atomically at the end.
+/// and saves the model file atomically at the end. Settings not given come from the architecture's recipe.
 /// </summary>
 public static class TrainCommand
 {
-    /// <summary>What the data loader is asked for: the noise spec, the seed for the noise, and how many training images to use (null: all).</summary>
-    public sealed record DataRequest(string Noise, long Seed, int? Limit);
-
     public const string DefaultOutput = "artifacts/models/autoencoder.dat";
 
     /// <param name="loadData">
-    /// Makes the (noisy, clean) training and test pairs for a request; the command disposes the result.
-    /// By default: MNIST from the data folder (tests pass tiny data instead).
+    /// Makes the (noisy, clean) training and test pairs for a run's options; the command disposes the result.
+    /// By default: <see cref="TrainingData.Load"/> from the data folder (tests pass tiny data instead).
     /// </param>
-    public static Command Create(Func<DataRequest, CancellationToken, TrainingData>? loadData = null)
+    public static Command Create(Func<TrainingOptions, CancellationToken, TrainingData>? loadData = null)
     {
-        loadData ??= (request, _) => TrainingData.LoadMnist(NoiseSpec.Parse(request.Noise), request.Seed, request.Limit);
-        var defaults = new TrainingOptions();
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train in total (with --resume: the new total).", DefaultValueFactory = _ => defaults.Epochs };
-        var batch = new Option<int>("--batch") { Description = "Images per batch.", DefaultValueFactory = _ => defaults.BatchSize };
-        var noise = new Option<string>("--noise") { Description = "Noise added to the inputs, e.g. gaussian:0.5.", DefaultValueFactory = _ => defaults.Noise };
-        var seed = new Option<long>("--seed") { Description = "Seed for initial weights, noise and shuffling.", DefaultValueFactory = _ => defaults.Seed };
+        loadData ??= (options, _) => TrainingData.Load(options);
+        var arch = new Option<string>("--arch") { Description = $"The architecture to train: {Architectures.Names}.", DefaultValueFactory = _ => ConvAutoencoder.ArchitectureName };
         var output = new Option<string>("--output") { Description = "Where to save the trained model (the checkpoint goes to <output>.checkpoint).", DefaultValueFactory = _ => DefaultOutput };
-        var resume = new Option<bool>("--resume") { Description = "Continue from <output>.checkpoint instead of starting afresh." };
-        var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from <output>.checkpoint with its settings instead of starting afresh." };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs to train in total (with --resume: the new total)." };
+        TrainSetting[] settings =
+        [
+            Setting(TypedOptions.DataSet("The data set to train on (its training split) and validate on (its test split): mnist or fashion-mnist."),
+                nameof(TrainingOptions.DataSet), o => o.DataSet, (o, v) => o with { DataSet = v }),
+            Setting(new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs)." },
+                nameof(TrainingOptions.Limit), o => o.Limit, (o, v) => o with { Limit = v }),
+            Setting(TypedOptions.Noise("Noise added to the inputs."),
+                nameof(TrainingOptions.Noise), o => o.Noise, (o, v) => o with { Noise = v }),
+            Setting(new Option<long>("--seed") { Description = "Seed for initial weights, noise and shuffling." },
+                nameof(TrainingOptions.Seed), o => o.Seed, (o, v) => o with { Seed = v }),
+            Setting(epochs, nameof(TrainingOptions.Epochs), o => o.Epochs, (o, v) => o with { Epochs = v, Minutes = null }),
+            Setting(new Option<double?>("--minutes") { Description = "A time budget: the epochs that fit it are chosen at the start (by timing a few steps) and recorded." },
+                nameof(TrainingOptions.Minutes), o => o.Minutes, (o, v) => o with { Minutes = v }),
+            Setting(new Option<int>("--batch") { Description = "Images per batch." },
+                nameof(TrainingOptions.BatchSize), o => o.BatchSize, (o, v) => o with { BatchSize = v }),
+            Setting(TypedOptions.Loss("The loss to minimise."),
+                nameof(TrainingOptions.Loss), o => o.Loss, (o, v) => o with { Loss = v }),
+            Setting(new Option<double>("--lr") { Description = "Adam's learning rate (the peak, with a schedule)." },
+                nameof(TrainingOptions.LearningRate), o => o.LearningRate, (o, v) => o with { LearningRate = v }),
+            Setting(new Option<LearningRateSchedule>("--schedule") { Description = "The learning rate over the run: constant, or cosine (down to zero at the last step).", HelpName = "constant|cosine" },
+                nameof(TrainingOptions.Schedule), o => o.Schedule, (o, v) => o with { Schedule = v }),
+            Setting(new Option<bool>("--fresh-noise") { Description = "Draw new noise for every batch instead of once for the training set." },
+                nameof(TrainingOptions.FreshNoise), o => o.FreshNoise, (o, v) => o with { FreshNoise = v }),
+        ];
 
-        var command = new Command("train", "Train the denoising autoencoder on noisy MNIST and save it.")
+        var command = new Command("train", "Train a denoiser on noisy images and save it (settings not given come from the architecture's recipe).")
         {
-            epochs, batch, noise, seed, output, resume, limit,
+            arch, output, resume,
         };
+        foreach (var setting in settings)
+            command.Options.Add(setting.Option);
+
         command.SetAction(parsed =>
         {
             var outputPath = parsed.GetValue(output)!;
@@ -47,19 +68,10 @@ public static class TrainCommand
             var writer = parsed.InvocationConfiguration.Output;
             // Spectre draws only the live bars; plain lines go to the writer so they never wrap at a guessed width.
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
-            if (parsed.GetValue(limit) is < 1 and var badLimit)
-                throw new ArgumentException($"--limit must be at least 1, got {badLimit}");
-            NoiseSpec.Parse(parsed.GetValue(noise)!); // a bad spec fails here, before anything is written
 
-            using var trainer = parsed.GetValue(resume)
-                ? Resume(parsed, checkpointPath, epochs, [(batch, "BatchSize"), (noise, "Noise"), (seed, "Seed")], writer)
-                : Start(new TrainingOptions
-                {
-                    Epochs = parsed.GetValue(epochs),
-                    BatchSize = parsed.GetValue(batch),
-                    Noise = parsed.GetValue(noise)!,
-                    Seed = parsed.GetValue(seed),
-                }, checkpointPath, writer);
+            using var trainer = NamingTheOption(settings, () => parsed.GetValue(resume)
+                ? Resume(parsed, checkpointPath, arch, settings, writer)
+                : Start(parsed, checkpointPath, arch, settings, writer));
             using var model = trainer.Model;
             var options = trainer.Options;
             if (trainer.CompletedEpochs < options.Epochs)
@@ -74,14 +86,14 @@ public static class TrainCommand
                 Console.CancelKeyPress += onCancel;
                 try
                 {
-                    using var data = loadData(new DataRequest(options.Noise, options.Seed, parsed.GetValue(limit)), cancel.Token);
+                    using var data = loadData(options, cancel.Token);
                     Train(trainer, data, checkpointPath, console, writer, cancel.Token);
                 }
                 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
                 {
                     throw new OperationCanceledException(trainer.CompletedEpochs == 0
                         ? "training cancelled during epoch 1; nothing saved"
-                        : $"training cancelled; {checkpointPath} holds epoch {trainer.CompletedEpochs} - continue with ./denoise train --resume");
+                        : $"training cancelled; {checkpointPath} holds epoch {trainer.CompletedEpochs} - continue with ./denoise train --resume --output {outputPath}");
                 }
                 finally
                 {
@@ -99,12 +111,33 @@ public static class TrainCommand
         return command;
     }
 
-    private static Trainer Start(TrainingOptions options, string checkpointPath, TextWriter writer)
+    private static TrainSetting<T> Setting<T>(Option<T> option, string property, Func<TrainingOptions, T> get, Func<TrainingOptions, T, TrainingOptions> set) =>
+        new(option, property, get, set);
+
+    /// <summary>Runs <paramref name="build"/>; a setting it rejects is reported under the option the user typed.</summary>
+    private static Trainer NamingTheOption(IEnumerable<TrainSetting> settings, Func<Trainer> build)
     {
+        try
+        {
+            return build();
+        }
+        catch (InvalidTrainingOptionException e) when (settings.FirstOrDefault(s => s.Property == e.Setting) is { } setting)
+        {
+            throw new ArgumentException($"{setting.Option.Name} {e.Problem}", e);
+        }
+    }
+
+    private static Trainer Start(ParseResult parsed, string checkpointPath, Option<string> arch, IEnumerable<TrainSetting> settings, TextWriter writer)
+    {
+        var architecture = Architectures.Get(parsed.GetValue(arch)!);
+        var given = settings.Where(s => s.IsGiven(parsed)).ToList();
+        if (given.Any(s => s.Property == nameof(TrainingOptions.Epochs)) && given.Any(s => s.Property == nameof(TrainingOptions.Minutes)))
+            throw new ArgumentException("give --epochs or --minutes, not both: a time budget chooses the epochs");
+        var options = given.Aggregate(architecture.Recipe, (o, s) => s.Apply(parsed, o));
         options.Validate();
         if (File.Exists(checkpointPath))
             writer.WriteLine($"note: starting afresh; {checkpointPath} will be replaced after epoch 1 (use --resume to continue it)");
-        var model = new ConvAutoencoder(options.Seed);
+        var model = architecture.Create(options.Seed);
         try
         {
             return new Trainer(model, options);
@@ -116,26 +149,35 @@ public static class TrainCommand
         }
     }
 
-    private static Trainer Resume(ParseResult parsed, string checkpointPath, Option<int> epochs,
-        IEnumerable<(Option Option, string Property)> fixedByCheckpoint, TextWriter writer)
+    /// <summary>
+    /// The checkpoint's run, continued: every setting comes from the checkpoint, so the data, noise and shuffles are
+    /// those of the interrupted run; an option given with another value is refused rather than silently ignored,
+    /// except --epochs, which sets the new total.
+    /// </summary>
+    private static Trainer Resume(ParseResult parsed, string checkpointPath, Option<string> arch, IEnumerable<TrainSetting> settings, TextWriter writer)
     {
         if (!File.Exists(checkpointPath))
             throw new FileNotFoundException($"{checkpointPath}: no checkpoint to resume from - train without --resume first", checkpointPath);
         var saved = Trainer.ReadCheckpoint(checkpointPath);
-        // The data and the shuffles must be those of the interrupted run; a different value given here would silently not apply.
-        foreach (var (option, property) in fixedByCheckpoint)
+        var run = saved.Training!;
+        if (parsed.GetResult(arch) is { Implicit: false } && Architectures.Get(parsed.GetValue(arch)!).Name != Architectures.Get(saved.Architecture).Name)
+            throw Conflict(checkpointPath, arch.Name, saved.Architecture, parsed.GetValue(arch)!);
+        int? total = null;
+        foreach (var setting in settings.Where(s => s.IsGiven(parsed)))
         {
-            if (parsed.GetResult(option) is not { Implicit: false } given) continue;
-            var value = Convert.ToString(given.GetValueOrDefault<object>(), CultureInfo.InvariantCulture);
-            var savedValue = Convert.ToString(typeof(TrainingOptions).GetProperty(property)!.GetValue(saved.Options), CultureInfo.InvariantCulture);
-            if (value != savedValue)
-                throw new ArgumentException($"{checkpointPath} was trained with {option.Name} {savedValue}, not {value}; drop {option.Name} or train afresh without --resume");
+            var requested = setting.Apply(parsed, run);
+            if (setting.Property == nameof(TrainingOptions.Epochs))
+                total = requested.Epochs;
+            else if (!setting.Same(run, requested))
+                throw Conflict(checkpointPath, setting.Option.Name, setting.Show(run), setting.Show(requested));
         }
 
-        var total = parsed.GetResult(epochs) is { Implicit: false } ? parsed.GetValue(epochs) : saved.Options.Epochs;
-        writer.WriteLine($"resuming {checkpointPath} after epoch {saved.CompletedEpochs} of {total} (noise {saved.Options.Noise}, seed {saved.Options.Seed}, batch {saved.Options.BatchSize})");
+        writer.WriteLine($"resuming {checkpointPath} after epoch {saved.Epochs} of {total ?? run.Epochs} ({saved.Architecture}, {TypedOptions.Name(run.DataSet)}, noise {run.Noise}, seed {run.Seed}, batch {run.BatchSize})");
         return Trainer.Resume(checkpointPath, total);
     }
+
+    private static ArgumentException Conflict(string checkpointPath, string option, string saved, string given) =>
+        new($"{checkpointPath} was trained with {option} {saved}, not {given}; drop {option} or train afresh without --resume");
 
     private static void Train(Trainer trainer, TrainingData data, string checkpointPath, IAnsiConsole console, TextWriter writer, CancellationToken cancel)
     {
@@ -152,7 +194,7 @@ public static class TrainCommand
             .Start(context =>
             {
                 ProgressTask? task = null;
-                trainer.Fit(data, new Inline(p =>
+                trainer.Fit(data, new InlineProgress<TrainingProgress>(p =>
                 {
                     task ??= context.AddTask($"epoch {p.Epoch}/{p.Epochs}", maxValue: p.Batches);
                     task.Value = p.Batch;
@@ -167,11 +209,5 @@ public static class TrainCommand
                     }
                 }), checkpointPath, cancel);
             });
-    }
-
-    /// <summary>Reports on the training thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class Inline(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -1,87 +1,122 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using static TorchSharp.torch;
 
 namespace Denoise.Models;
 
 /// <summary>
 /// A trained model in one file: the line "DENOISE-MODEL", a JSON <see cref="ModelMetadata"/> block with its length,
-/// then the TorchSharp weights. Saving is atomic; loading refuses files of another kind or architecture with a message
-/// that names the file.
+/// then the TorchSharp weights. Training checkpoints share the layout under their own header and add the optimiser's
+/// state after the weights. Saving is atomic; loading builds the architecture the file names (through
+/// <see cref="Architectures"/>) and refuses files of another kind, an unknown architecture, truncated or non-finite
+/// weights with a message that names the file.
 /// </summary>
 public static class ModelFile
 {
+    /// <summary>
+    /// A kind of framed file: its header line, what to call it (short and in full), and what to advise for a file of
+    /// another kind and for a damaged one.
+    /// </summary>
+    internal sealed record Kind(string Magic, string Noun, string FullName, string IfForeign, string Advice);
+
     public const string Magic = "DENOISE-MODEL\n";
+
+    internal static readonly Kind ModelKind = new(Magic, "model file", "denoise model file", "train one with ./denoise train", "train it again with ./denoise train");
 
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static void Save(string path, ConvAutoencoder model, ModelMetadata metadata)
-    {
-        var json = JsonSerializer.Serialize(metadata, Json);
-        FramedFile.WriteAtomically(path, Magic, json, writer => model.save(writer));
-    }
+    public static void Save(string path, Denoiser model, ModelMetadata metadata) => Write(path, ModelKind, model, metadata);
 
-    public static (ConvAutoencoder Model, ModelMetadata Metadata) Load(string path)
+    /// <summary>The model the file holds (in eval mode; the caller owns it) and what the file says about it.</summary>
+    public static (Denoiser Model, ModelMetadata Metadata) Load(string path)
     {
-        var metadata = ReadMetadata(path, out var reader);
-        using (reader)
-        {
-            var model = new ConvAutoencoder(seed: 0);
-            try
-            {
-                model.load(reader);
-                model.eval();
-                return (model, metadata);
-            }
-            catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidDataException or IOException)
-            {
-                model.Dispose();
-                throw Corrupt(path, e);
-            }
-        }
+        using var file = Open(path, ModelKind);
+        return (file.LoadModel(), file.Metadata);
     }
 
     /// <summary>Reads only the metadata block, e.g. to show what a model file holds without loading its weights.</summary>
     public static ModelMetadata ReadMetadata(string path)
     {
-        var metadata = ReadMetadata(path, out var reader);
-        reader.Dispose();
-        return metadata;
+        using var file = Open(path, ModelKind);
+        return file.Metadata;
     }
 
-    private static ModelMetadata ReadMetadata(string path, out BinaryReader reader)
+    /// <summary>Writes header, metadata, the model's weights and then whatever <paramref name="more"/> adds, atomically.</summary>
+    internal static void Write(string path, Kind kind, Denoiser model, ModelMetadata metadata, Action<BinaryWriter>? more = null)
     {
-        (string Json, BinaryReader Reader)? opened;
+        if (metadata.Architecture != model.Architecture)
+            throw new ArgumentException($"metadata says '{metadata.Architecture}' but the model is '{model.Architecture}'", nameof(metadata));
+        var json = JsonSerializer.Serialize(metadata, Json);
+        FramedFile.WriteAtomically(path, kind.Magic, json, writer =>
+        {
+            model.save(writer);
+            more?.Invoke(writer);
+        });
+    }
+
+    /// <summary>Opens a file of <paramref name="kind"/> and reads its metadata; the weights are read by <see cref="Opened.LoadModel"/>.</summary>
+    internal static Opened Open(string path, Kind kind)
+    {
+        (string Json, BinaryReader Reader)? framed;
         try
         {
-            opened = FramedFile.Open(path, Magic);
+            framed = FramedFile.Open(path, kind.Magic);
         }
         catch (EndOfStreamException e)
         {
-            throw Corrupt(path, e);
+            throw Corrupt(path, kind, e);
         }
 
-        if (opened is not { } file)
-            throw new InvalidDataException($"{path}: not a denoise model file (no DENOISE-MODEL header) - train one with ./denoise train");
+        if (framed is not { } file)
+            throw new InvalidDataException($"{path}: not a {kind.FullName} (no {kind.Magic.TrimEnd()} header) - {kind.IfForeign}");
         try
         {
             var metadata = JsonSerializer.Deserialize<ModelMetadata>(file.Json, Json)
-                ?? throw new InvalidDataException($"{path}: the model metadata is empty");
-            if (metadata.Architecture != ConvAutoencoder.ArchitectureName)
-                throw new InvalidDataException($"{path}: model architecture '{metadata.Architecture}' is not '{ConvAutoencoder.ArchitectureName}'");
-            reader = file.Reader;
-            return metadata;
+                ?? throw new InvalidDataException($"{path}: the {kind.Noun}'s metadata is empty - {kind.Advice}");
+            Architectures.Get(metadata.Architecture);   // an unknown architecture fails here, before any weights are read
+            return new Opened(path, kind, metadata, file.Reader);
         }
-        catch (JsonException e)
+        catch (Exception e)
         {
             file.Reader.Dispose();
-            throw Corrupt(path, e);
-        }
-        catch
-        {
-            file.Reader.Dispose();
-            throw;
+            throw e switch
+            {
+                JsonException => Corrupt(path, kind, e),
+                ArgumentException => new InvalidDataException($"{path}: {e.Message}", e),
+                _ => e,
+            };
         }
     }
 
-    private static InvalidDataException Corrupt(string path, Exception inner) =>
-        new($"{path}: the model file is truncated or corrupt ({inner.Message.TrimEnd('.')}) - train it again with ./denoise train", inner);
+    /// <summary>An open file positioned after its metadata.</summary>
+    internal sealed record Opened(string Path, Kind Kind, ModelMetadata Metadata, BinaryReader Reader) : IDisposable
+    {
+        /// <summary>Builds the file's architecture and reads its weights (eval mode); refuses weights that are not finite.</summary>
+        public Denoiser LoadModel()
+        {
+            var model = Architectures.Create(Metadata.Architecture, seed: 0);
+            try
+            {
+                model.load(Reader);
+                model.eval();
+            }
+            catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidDataException or IOException)
+            {
+                model.Dispose();
+                throw Corrupt(Path, Kind, e);
+            }
+
+            if (model.named_parameters().FirstOrDefault(p => !isfinite(p.parameter).all().item<bool>()) is { name: { } bad })
+            {
+                model.Dispose();
+                throw new InvalidDataException($"{Path}: the weights hold NaN or infinite values (in {bad}) - {Kind.Advice}");
+            }
+            return model;
+        }
+
+        public void Dispose() => Reader.Dispose();
+    }
+
+    internal static InvalidDataException Corrupt(string path, Kind kind, Exception inner) =>
+        new($"{path}: the {kind.Noun} is truncated or corrupt ({inner.Message.TrimEnd('.')}) - {kind.Advice}", inner);
 }

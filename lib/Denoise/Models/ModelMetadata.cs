@@ -1,26 +1,31 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text.Json.Serialization;
 using Denoise.Training;
 
 namespace Denoise.Models;
 
 /// <summary>
-/// What a model file says about the model in it: architecture, how it was trained (noise, seed, epochs, batch size,
-/// history) and with which TorchSharp and .NET, so a result can be traced back to its run.
+/// What a model file (or a checkpoint) says about the weights in it: the architecture, how they were trained (the run's
+/// whole <see cref="TrainingOptions"/> and its history) and with which TorchSharp and .NET, so a result can be traced
+/// back to its run.
 /// </summary>
 public sealed record ModelMetadata
 {
-    public string Architecture { get; init; } = ConvAutoencoder.ArchitectureName;
+    public required string Architecture { get; init; }
     public long ParameterCount { get; init; }
-    public string Noise { get; init; } = "";
-    public long Seed { get; init; }
-    public int Epochs { get; init; }
-    public int BatchSize { get; init; }
-    public double LearningRate { get; init; }
+
+    /// <summary>The options of the run that made the weights; null for weights made elsewhere (e.g. imported).</summary>
+    public TrainingOptions? Training { get; init; }
+
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
     public string TorchSharpVersion { get; init; } = CurrentTorchSharpVersion;
     public string DotNetVersion { get; init; } = RuntimeInformation.FrameworkDescription;
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The epochs trained.</summary>
+    [JsonIgnore]
+    public int Epochs => History.Count;
 
     /// <summary>The TorchSharp package version this process runs (e.g. "0.107.0").</summary>
     public static string CurrentTorchSharpVersion
@@ -34,15 +39,12 @@ public sealed record ModelMetadata
         }
     }
 
-    /// <summary>The metadata of a model trained with <paramref name="options"/> for the epochs in <paramref name="history"/>.</summary>
-    public static ModelMetadata For(ConvAutoencoder model, TrainingOptions options, IReadOnlyList<EpochRecord> history) => new()
+    /// <summary>The metadata of <paramref name="model"/> trained with <paramref name="options"/> for the epochs in <paramref name="history"/>.</summary>
+    public static ModelMetadata For(Denoiser model, TrainingOptions? options, IReadOnlyList<EpochRecord> history) => new()
     {
+        Architecture = model.Architecture,
         ParameterCount = model.ParameterCount,
-        Noise = options.Noise,
-        Seed = options.Seed,
-        Epochs = history.Count,
-        BatchSize = options.BatchSize,
-        LearningRate = options.LearningRate,
+        Training = options,
         History = [.. history],
     };
 }

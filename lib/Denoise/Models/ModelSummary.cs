@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Denoise.Models;
 
@@ -10,6 +13,57 @@ namespace Denoise.Models;
 public sealed record ModelSummary(string Name, IReadOnlyList<LayerSummary> Layers, long TrainableParameters, long NonTrainableParameters)
 {
     public long TotalParameters => TrainableParameters + NonTrainableParameters;
+
+    /// <summary>
+    /// The summary of any model: one dummy <paramref name="height"/>×<paramref name="width"/> image runs through it, and
+    /// every layer without sub-layers reports its output shape as it is called, with Keras' name and type for it
+    /// (activations applied as functions are folded into the layer before them, as Keras does).
+    /// </summary>
+    public static ModelSummary Of(Denoiser model, int height = 28, int width = 28)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var rows = new List<LayerSummary>();
+        var counts = new Dictionary<string, int>();
+        var hooks = model.modules().Where(m => !m.children().Any()).OfType<nn.Module<Tensor, Tensor>>()
+            .Select(layer => layer.register_forward_hook((module, _, output) =>
+            {
+                var (name, type) = KerasNames(module);
+                var index = counts[name] = counts.GetValueOrDefault(name, -1) + 1;
+                var parameters = module.parameters().Sum(p => p.numel());
+                rows.Add(new LayerSummary(index == 0 ? name : $"{name}_{index}", type, [output.shape[2], output.shape[3], output.shape[1]], parameters));
+                return output;
+            }))
+            .ToList();
+        try
+        {
+            var wasTraining = model.training;
+            model.eval();
+            model.call(zeros(1, 1, height, width));
+            model.train(wasTraining);
+        }
+        finally
+        {
+            hooks.ForEach(h => h.remove());
+        }
+
+        var trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        return new ModelSummary(model.Architecture.Replace('-', '_'), rows, trainable, model.ParameterCount - trainable);
+    }
+
+    /// <summary>The name and type Keras gives the layer that a TorchSharp module stands for.</summary>
+    private static (string Name, string Type) KerasNames(nn.Module module) => module switch
+    {
+        Conv2d => ("conv2d", "Conv2D"),
+        ConvTranspose2d => ("conv2d_transpose", "Conv2DTranspose"),
+        MaxPool2d => ("max_pooling2d", "MaxPooling2D"),
+        AvgPool2d => ("average_pooling2d", "AveragePooling2D"),
+        Upsample => ("up_sampling2d", "UpSampling2D"),
+        Linear => ("dense", "Dense"),
+        ReLU => ("re_lu", "ReLU"),
+        LeakyReLU => ("leaky_re_lu", "LeakyReLU"),
+        _ => (module.GetType().Name.ToLowerInvariant(), module.GetType().Name),
+    };
 
     public override string ToString()
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
+using Denoise.Metrics;
 using Denoise.Models;
-using Denoise.Performance;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,41 +8,48 @@ using static TorchSharp.torch;
 namespace Denoise.Training;
 
 /// <summary>
-/// Trains a <see cref="ConvAutoencoder"/> like Keras' <c>fit</c> with Adam and binary cross-entropy: noisy images in,
-/// clean images as targets, reshuffled every epoch with a generator seeded from (seed, epoch), validation loss after
-/// each epoch, and an atomic checkpoint (weights, Adam moments and steps, options, history) that
-/// <see cref="Resume"/> continues from exactly. The trainer owns its optimiser; the model stays the caller's.
+/// Trains any <see cref="Denoiser"/> like Keras' <c>fit</c>, with Adam and the options' loss: noisy images in, clean
+/// images as targets, reshuffled every epoch with a generator seeded from (seed, epoch), validation loss after each
+/// epoch, and an atomic checkpoint (weights, Adam moments and steps, options, history) that <see cref="Resume"/>
+/// continues from exactly. Each step is the model's fast step where it has one, else the plain step
+/// (<see cref="TrainingStep.For"/>). The trainer owns its optimiser; the model stays the caller's.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     public const string CheckpointMagic = "DENOISE-CHECKPOINT\n";
 
+    private static readonly ModelFile.Kind CheckpointKind = new(CheckpointMagic, "checkpoint", "denoise training checkpoint", "start again without --resume", "start again without --resume");
+
     private readonly Adam optimizer;
-    private readonly FastTrainingStep step;
+    private readonly TrainingStep step;
     private readonly TrainingHistory history;
 
-    public Trainer(ConvAutoencoder model, TrainingOptions options)
+    public Trainer(Denoiser model, TrainingOptions options)
         : this(model, options, [])
     {
     }
 
-    private Trainer(ConvAutoencoder model, TrainingOptions options, IEnumerable<EpochRecord> completed)
+    private Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed)
     {
         options.Validate();
         Model = model;
         Options = options;
         history = new TrainingHistory(completed);
         optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
-        step = new FastTrainingStep(model, optimizer);
+        step = TrainingStep.For(model, optimizer, options.Loss);
     }
 
-    public ConvAutoencoder Model { get; }
+    public Denoiser Model { get; }
 
-    public TrainingOptions Options { get; }
+    /// <summary>The run's options; with a time budget, <see cref="Fit"/> fills in the epochs it chose.</summary>
+    public TrainingOptions Options { get; private set; }
 
     public TrainingHistory History => history;
 
     public int CompletedEpochs => history.Count;
+
+    /// <summary>The learning rate of the latest step (the schedule sets it before each step).</summary>
+    public double LearningRate => optimizer.ParamGroups.First().LearningRate;
 
     /// <summary>
     /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="TrainingOptions.Epochs"/>. After each epoch
@@ -55,6 +61,8 @@ public sealed class Trainer : IDisposable
     {
         CheckPairs(data.NoisyTrain, data.CleanTrain, "training");
         CheckPairs(data.NoisyValidation, data.CleanValidation, "validation");
+        if (Options.Minutes is { } minutes && CompletedEpochs == 0)
+            Options = Options with { Epochs = EpochsWithin(data, TimeSpan.FromMinutes(minutes)) };
         var count = data.CleanTrain.shape[0];
         var batchSize = Options.BatchSize;
         var batches = (int)((count + batchSize - 1) / batchSize);
@@ -73,14 +81,21 @@ public sealed class Trainer : IDisposable
                 var start = batch * (long)batchSize;
                 var size = Math.Min(batchSize, count - start);
                 var index = order.narrow(0, start, size);
-                var loss = TrainStep(data.NoisyTrain.index_select(0, index), data.CleanTrain.index_select(0, index));
+                var clean = data.CleanTrain.index_select(0, index);
+                var noisy = Options.FreshNoise
+                    ? Options.Noise.Apply(clean, BatchNoiseSeed(Options.Seed, epoch, batch))
+                    : data.NoisyTrain.index_select(0, index);
+                foreach (var group in optimizer.ParamGroups)
+                    group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)Options.Epochs * batches);
+                var loss = step.Step(noisy, clean);
                 lossSum.add_(loss, alpha: size);
                 progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches));
             }
 
             var trainLoss = lossSum.item<double>() / count;
             var valLoss = Evaluate(data.NoisyValidation, data.CleanValidation);
-            var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds);
+            var quality = Score(data, Options.QualityImages);
+            var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
             history.Add(record);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
             progress?.Report(new TrainingProgress(epoch, Options.Epochs, batches, batches, record));
@@ -89,57 +104,101 @@ public sealed class Trainer : IDisposable
         return history;
     }
 
-    /// <summary>The mean binary cross-entropy of the model's output against <paramref name="clean"/>, in eval mode without gradients.</summary>
+    /// <summary>The mean loss of the model's outputs against <paramref name="clean"/>, in eval mode without gradients.</summary>
     public double Evaluate(Tensor noisy, Tensor clean)
     {
         CheckPairs(noisy, clean, "validation");
-        Model.eval();
+        return MeanLoss(Model, Options.Loss, noisy, clean, Options.BatchSize);
+    }
+
+    /// <summary>
+    /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <paramref name="batchSize"/> at a
+    /// time: the same loss the fast step computes, or the plain forward's for models without a fast path.
+    /// </summary>
+    private static double MeanLoss(Denoiser model, DenoisingLoss loss, Tensor noisy, Tensor clean, int batchSize)
+    {
+        model.eval();
         using var noGrad = no_grad();
         using var sum = zeros(1, dtype: ScalarType.Float64);
-        // The mean over pixels does not care about their order, so the fast path's phase layout is compared
-        // with the unshuffled target; the value equals BCE(model(noisy), clean).
-        using var kernelScope = NewDisposeScope();
-        using var fast = new FastAutoencoder(Model);
-        var kernels = fast.Kernels();
+        using var preparedScope = NewDisposeScope();
+        using var fast = model.CreateFastForward() is { } f && f.Supports(loss) ? f : null;
+        var prepared = fast?.Prepare() ?? [];
         var count = clean.shape[0];
-        for (long start = 0; start < count; start += Options.BatchSize)
+        for (long start = 0; start < count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            var size = Math.Min(Options.BatchSize, count - start);
-            var logits = fast.PhasedLogits(noisy.narrow(0, start, size), kernels);
-            var target = nn.functional.pixel_unshuffle(clean.narrow(0, start, size), 2);
-            sum.add_(nn.functional.binary_cross_entropy_with_logits(logits, target), alpha: size);
+            var size = Math.Min(batchSize, count - start);
+            var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size), clean.narrow(0, start, size));
+            sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, loss) ?? loss.Of(model, noisyBatch, cleanBatch), alpha: size);
         }
 
         return sum.item<double>() / count;
     }
 
+    /// <summary>PSNR and SSIM of the model on the first <paramref name="images"/> validation pairs; null for none.</summary>
+    private QualityReport? Score(TrainingData data, int images)
+    {
+        if (images == 0)
+            return null;
+        using var scope = NewDisposeScope();
+        var n = Math.Min(images, data.CleanValidation.shape[0]);
+        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), Options.BatchSize);
+        return ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, n), denoised);
+    }
+
     /// <summary>
-    /// One optimisation step on a batch; returns the batch's mean loss (detached, still on the device).
-    /// The fast step computes the same gradient as BCE(model(noisy), clean) with less work (tests prove it).
+    /// How many epochs fit <paramref name="budget"/>: a few steps of a twin of the model (so the model and its
+    /// optimiser are not touched) give the time of a batch, one batch of validation the time of validation; the time
+    /// this measurement takes comes off the budget, and 3 % is kept for the machine's swings.
     /// </summary>
-    private Tensor TrainStep(Tensor noisy, Tensor clean) => step.Step(noisy, clean);
+    private int EpochsWithin(TrainingData data, TimeSpan budget)
+    {
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        using var twin = Architectures.Create(Model.Architecture, Options.Seed);
+        using (no_grad())
+            foreach (var (to, from) in twin.parameters().Zip(Model.parameters()))
+                to.copy_(from);
+        using var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
+        using var probe = TrainingStep.For(twin, adam, Options.Loss);
+        var count = data.CleanTrain.shape[0];
+        var size = (int)Math.Min(Options.BatchSize, count);
+        var clean = data.CleanTrain.narrow(0, 0, size);
+        var noisy = Options.Noise.Apply(clean, Options.Seed);
+
+        double SecondsPer(Action run, int times)
+        {
+            run();
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < times; i++)
+                run();
+            return watch.Elapsed.TotalSeconds / times;
+        }
+
+        var batchSeconds = SecondsPer(() => probe.Step(noisy, clean).Dispose(), times: 5);
+        var validationSize = (int)Math.Min(Options.BatchSize, data.CleanValidation.shape[0]);
+        var validationSeconds = SecondsPer(() => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
+            data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), times: 2);
+        var batches = (count + Options.BatchSize - 1) / Options.BatchSize;
+        var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
+            + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
+        var epochSeconds = batches * batchSeconds + validationBatches * validationSeconds;
+        var left = (budget - clock.Elapsed).TotalSeconds * 0.97;
+        return Math.Max(1, (int)(left / epochSeconds));
+    }
 
     /// <summary>The metadata for a model file of the model as trained so far.</summary>
     public ModelMetadata Metadata() => ModelMetadata.For(Model, Options, history);
 
     /// <summary>Writes weights, Adam state, options and history to <paramref name="path"/> atomically.</summary>
-    public void SaveCheckpoint(string path)
-    {
-        var json = JsonSerializer.Serialize(new TrainingCheckpoint(ConvAutoencoder.ArchitectureName, Options, [.. history]), ModelFile.Json);
-        FramedFile.WriteAtomically(path, CheckpointMagic, json, writer =>
-        {
-            Model.save(writer);
-            optimizer.save_state_dict(writer);
-        });
-    }
+    public void SaveCheckpoint(string path) =>
+        ModelFile.Write(path, CheckpointKind, Model, Metadata(), optimizer.save_state_dict);
 
-    /// <summary>Reads what a checkpoint says about its run, without its tensors.</summary>
-    public static TrainingCheckpoint ReadCheckpoint(string path)
+    /// <summary>Reads what a checkpoint says about its run (architecture, options, epochs done), without its tensors.</summary>
+    public static ModelMetadata ReadCheckpoint(string path)
     {
-        var (checkpoint, reader) = OpenCheckpoint(path);
-        reader.Dispose();
-        return checkpoint;
+        using var file = ModelFile.Open(path, CheckpointKind);
+        return RunOf(file).Metadata;
     }
 
     /// <summary>
@@ -148,23 +207,21 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public static Trainer Resume(string path, int? epochs = null)
     {
-        var (checkpoint, reader) = OpenCheckpoint(path);
-        using (reader)
+        using var file = ModelFile.Open(path, CheckpointKind);
+        var (metadata, saved) = RunOf(file);
+        var options = epochs is { } e ? saved with { Epochs = e } : saved;
+        options.Validate();   // a bad new total is the caller's mistake, not a damaged checkpoint
+        var model = file.LoadModel();
+        try
         {
-            var options = epochs is { } e ? checkpoint.Options with { Epochs = e } : checkpoint.Options;
-            var model = new ConvAutoencoder(options.Seed);
-            try
-            {
-                var trainer = new Trainer(model, options, checkpoint.History);
-                model.load(reader);
-                trainer.optimizer.load_state_dict(reader);
-                return trainer;
-            }
-            catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidDataException or IOException)
-            {
-                model.Dispose();
-                throw CorruptCheckpoint(path, ex);
-            }
+            var trainer = new Trainer(model, options, metadata.History);
+            trainer.optimizer.load_state_dict(file.Reader);
+            return trainer;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidDataException or IOException)
+        {
+            model.Dispose();
+            throw ModelFile.Corrupt(path, CheckpointKind, ex);
         }
     }
 
@@ -174,37 +231,9 @@ public sealed class Trainer : IDisposable
         optimizer.Dispose();
     }
 
-    private static (TrainingCheckpoint Checkpoint, BinaryReader Reader) OpenCheckpoint(string path)
-    {
-        (string Json, BinaryReader Reader)? opened;
-        try
-        {
-            opened = FramedFile.Open(path, CheckpointMagic);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw CorruptCheckpoint(path, e);
-        }
-
-        if (opened is not { } file)
-            throw new InvalidDataException($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header)");
-        try
-        {
-            var checkpoint = JsonSerializer.Deserialize<TrainingCheckpoint>(file.Json, ModelFile.Json)
-                ?? throw new InvalidDataException($"{path}: the checkpoint metadata is empty");
-            if (checkpoint.Architecture != ConvAutoencoder.ArchitectureName)
-                throw new InvalidDataException($"{path}: checkpoint architecture '{checkpoint.Architecture}' is not '{ConvAutoencoder.ArchitectureName}'");
-            return (checkpoint, file.Reader);
-        }
-        catch (Exception e)
-        {
-            file.Reader.Dispose();
-            throw e is JsonException ? CorruptCheckpoint(path, e) : e;
-        }
-    }
-
-    private static InvalidDataException CorruptCheckpoint(string path, Exception inner) =>
-        new($"{path}: the checkpoint is truncated or corrupt ({inner.Message.TrimEnd('.')}) - start again without --resume", inner);
+    private static (ModelMetadata Metadata, TrainingOptions Options) RunOf(ModelFile.Opened file) =>
+        (file.Metadata, file.Metadata.Training
+            ?? throw ModelFile.Corrupt(file.Path, CheckpointKind, new InvalidDataException("no training options")));
 
     /// <summary>A well-mixed generator seed per (seed, epoch) (SplitMix64), so each epoch's shuffle is independent yet reproducible.</summary>
     internal static ulong EpochSeed(long seed, int epoch)
@@ -215,19 +244,26 @@ public sealed class Trainer : IDisposable
         return z ^ (z >> 31);
     }
 
-    private static void CheckPairs(Tensor noisy, Tensor clean, string what)
+    /// <summary>The seed of one batch's fresh noise: its own stream per (run, epoch, batch), apart from the shuffles'.</summary>
+    internal static long BatchNoiseSeed(long seed, int epoch, int batch) =>
+        unchecked((long)EpochSeed((long)EpochSeed(seed ^ 0x5DEECE66DL, epoch), batch + 1));
+
+    private void CheckPairs(Tensor noisy, Tensor clean, string what)
     {
-        const int side = ConvAutoencoder.ImageSize;
+        var multiple = Model.SizeMultiple;
         foreach (var (tensor, name) in new[] { (noisy, "noisy"), (clean, "clean") })
         {
-            if (tensor.dim() != 4 || tensor.shape[1] != 1 || tensor.shape[2] != side || tensor.shape[3] != side)
-                throw new ArgumentException($"{what} {name} images must be N x 1 x {side} x {side}, got {string.Join(" x ", tensor.shape)}");
+            if (tensor.dim() != 4 || tensor.shape[1] != 1 || tensor.shape[2] % multiple != 0 || tensor.shape[3] % multiple != 0)
+                throw new ArgumentException(
+                    $"{what} {name} images must be N x 1 x H x W with H and W multiples of {multiple}, got {string.Join(" x ", tensor.shape)}");
             if (tensor.dtype != ScalarType.Float32)
                 throw new ArgumentException($"{what} {name} images must be float32, got {tensor.dtype}");
         }
 
         if (noisy.shape[0] != clean.shape[0])
             throw new ArgumentException($"{what}: {noisy.shape[0]} noisy images but {clean.shape[0]} clean ones");
+        if (!noisy.shape.SequenceEqual(clean.shape))
+            throw new ArgumentException($"{what}: noisy images are {string.Join(" x ", noisy.shape)} but clean ones {string.Join(" x ", clean.shape)}");
         if (clean.shape[0] == 0)
             throw new ArgumentException($"{what}: no images");
     }

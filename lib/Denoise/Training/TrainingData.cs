@@ -13,19 +13,33 @@ public sealed record TrainingData(Tensor NoisyTrain, Tensor CleanTrain, Tensor N
     /// <summary>The seed of the test set's noise: different from the training noise, and the same wherever a model is evaluated.</summary>
     public static long TestNoiseSeed(long seed) => seed + 1;
 
-    /// <summary>As in the Keras example: noise is drawn once for each set (seeded), clean images are the targets.</summary>
+    /// <summary>As in the Keras notebook we re-create: noise is drawn once for each set (seeded), clean images are the targets.</summary>
     public static TrainingData FromSets(DigitSet train, DigitSet test, NoiseSpec noise, long seed) => new(
         noise.Apply(train.Images, seed),
         train.Images.clone(),
         noise.Apply(test.Images, TestNoiseSeed(seed)),
         test.Images.clone());
 
-    /// <summary>MNIST train (the first <paramref name="limit"/> images, if given) and test, with noise added.</summary>
-    public static TrainingData LoadMnist(NoiseSpec noise, long seed, int? limit = null, string? dataFolder = null)
+    /// <summary>
+    /// The pairs a run with <paramref name="options"/> trains on: its data set's training split (the first
+    /// <see cref="TrainingOptions.Limit"/> images, if given) and its whole test split, with the options' noise and seed.
+    /// </summary>
+    public static TrainingData Load(TrainingOptions options, string? dataFolder = null)
     {
-        using var train = DataSets.Load(DataSetKind.Mnist, Split.Train, limit, dataFolder);
-        using var test = DataSets.Load(DataSetKind.Mnist, Split.Test, limit: null, dataFolder);
-        return FromSets(train, test, noise, seed);
+        using var train = DataSets.Load(options.DataSet, Split.Train, options.Limit, dataFolder);
+        using var test = DataSets.Load(options.DataSet, Split.Test, limit: null, dataFolder);
+        return FromSets(train, test, options.Noise, options.Seed);
+    }
+
+    /// <summary>
+    /// The test images a model trained with <paramref name="options"/> is scored on: its data set's test split (the
+    /// first <paramref name="limit"/> images, if given) and the same images with the options' noise, drawn with
+    /// <see cref="TestNoiseSeed"/>, so every evaluation of the model sees the noise it was validated on.
+    /// </summary>
+    public static NoisyTestSet LoadTest(TrainingOptions options, int? limit = null, string? dataFolder = null)
+    {
+        var test = DataSets.Load(options.DataSet, Split.Test, limit, dataFolder);
+        return new NoisyTestSet(test, options.Noise.Apply(test.Images, TestNoiseSeed(options.Seed)));
     }
 
     public void Dispose()

@@ -1,28 +1,81 @@
+using System.Text.Json.Serialization;
+using Denoise.Data;
+using Denoise.Noise;
+
 namespace Denoise.Training;
 
 /// <summary>
-/// The settings of a training run. Optimiser defaults are Keras' Adam (ε = 1e-7, where PyTorch uses 1e-8);
-/// <see cref="Noise"/> is the noise spec the pairs were made with, kept for the model file's metadata.
+/// Everything that defines a training run besides the architecture: the data (set, how many images, noise, seed), the
+/// schedule and the optimiser. It is written whole into checkpoints and model files, so a run can be resumed exactly
+/// and a model traced back to how it was made. Optimiser defaults are Keras' Adam (ε = 1e-7, where PyTorch uses 1e-8).
 /// </summary>
 public sealed record TrainingOptions
 {
+    /// <summary>The data set to train on (its training split) and to validate on (its test split).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<DataSetKind>))]
+    public DataSetKind DataSet { get; init; } = DataSetKind.Mnist;
+
+    /// <summary>Train on the first this many training images only (quick runs); null: all of them.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>The noise added to the inputs; σ = 0.5 Gaussian is this project's choice for the seed recipe.</summary>
+    public NoiseSpec Noise { get; init; } = new GaussianNoise(0.5);
+
+    /// <summary>Seeds the initial weights, the noise and every epoch's shuffle.</summary>
+    public long Seed { get; init; } = 42;
+
     public int Epochs { get; init; } = 20;
     public int BatchSize { get; init; } = 256;
+    public DenoisingLoss Loss { get; init; } = DenoisingLoss.BinaryCrossEntropy;
     public double LearningRate { get; init; } = 1e-3;
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;
     public double Epsilon { get; init; } = 1e-7;
-    public long Seed { get; init; } = 42;
-    public string Noise { get; init; } = "gaussian:0.5";
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
+    /// <summary>How the learning rate moves from <see cref="LearningRate"/> over the run.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<LearningRateSchedule>))]
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// Draw new noise for every batch (seeded by run, epoch and batch) instead of once for the training set: the model
+    /// never sees the same noisy image twice. The validation noise stays fixed, so val_loss compares across epochs.
+    /// </summary>
+    public bool FreshNoise { get; init; }
+
+    /// <summary>
+    /// A time budget in minutes: when set, the run's <see cref="Epochs"/> are chosen at its start, by timing a few steps,
+    /// so that the whole run (validation included) fits the budget; the chosen number is recorded, so the run repeats
+    /// with <c>Epochs</c> alone. Null: train for <see cref="Epochs"/>.
+    /// </summary>
+    public double? Minutes { get; init; }
+
+    /// <summary>After every epoch, score PSNR and SSIM on this many validation images (0: don't), for quality-over-time curves.</summary>
+    public int QualityImages { get; init; }
+
+    /// <summary>The learning rate of step <paramref name="step"/> (0-based) of a run of <paramref name="totalSteps"/>.</summary>
+    public double LearningRateAt(long step, long totalSteps) => Schedule switch
+    {
+        LearningRateSchedule.Cosine => LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / Math.Max(1, totalSteps))),
+        _ => LearningRate,
+    };
+
+    /// <summary>Throws an <see cref="InvalidTrainingOptionException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
-        if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
-        if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
-        if (Beta1 is < 0 or >= 1) throw new ArgumentException($"beta1 must be in [0, 1), got {Beta1}");
-        if (Beta2 is < 0 or >= 1) throw new ArgumentException($"beta2 must be in [0, 1), got {Beta2}");
-        if (!(Epsilon > 0)) throw new ArgumentException($"epsilon must be positive, got {Epsilon}");
+        static void Require(bool ok, string setting, string problem)
+        {
+            if (!ok)
+                throw new InvalidTrainingOptionException(setting, problem);
+        }
+
+        Require(Limit is null or >= 1, nameof(Limit), $"must be at least 1 image, got {Limit}");
+        Require(Epochs >= 1, nameof(Epochs), $"must be at least 1, got {Epochs}");
+        Require(BatchSize >= 1, nameof(BatchSize), $"must be at least 1, got {BatchSize}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be positive, got {LearningRate}");
+        Require(Beta1 is >= 0 and < 1, nameof(Beta1), $"must be in [0, 1), got {Beta1}");
+        Require(Beta2 is >= 0 and < 1, nameof(Beta2), $"must be in [0, 1), got {Beta2}");
+        Require(Epsilon > 0 && double.IsFinite(Epsilon), nameof(Epsilon), $"must be positive, got {Epsilon}");
+        Require(Minutes is null || (Minutes > 0 && double.IsFinite(Minutes.Value)), nameof(Minutes), $"must be positive, got {Minutes}");
+        Require(QualityImages >= 0, nameof(QualityImages), $"must be 0 or more, got {QualityImages}");
     }
 }

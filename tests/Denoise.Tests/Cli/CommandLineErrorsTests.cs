@@ -37,8 +37,9 @@ public sealed class CommandLineErrorsTests : IDisposable
 
         var (exit, _, error) = Run("train", "--noise", "gausian:0.5", "--output", output);
 
-        Assert.Equal(1, exit);
-        Assert.Equal("denoise: noise 'gausian:0.5': unknown kind 'gausian'; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA", error.Trim());
+        // A bad value is a bad command line: exit 2, like an unknown option.
+        Assert.Equal(2, exit);
+        Assert.Equal($"denoise: noise 'gausian:0.5': unknown kind 'gausian'; use {Denoise.Noise.NoiseSpec.ValidForms} (see 'denoise --help')", error.Trim());
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
 

@@ -74,6 +74,37 @@ public sealed class ImageDenoiserTests
         Assert.True(viaDenoiser.allclose(viaPadded, rtol: 1e-6, atol: 1e-7));
     }
 
+    [Theory]
+    [InlineData(70, 90, 16)]     // many tiles, each side a multiple of the model's 4
+    [InlineData(67, 93, 20)]     // ragged: padded to 68×96, tiles of 20 and a partial last row and column
+    [InlineData(41, 120, 40)]    // one row of tiles
+    public void Tiles_give_what_the_whole_image_gives(int height, int width, int tile)
+    {
+        using var model = NewModel();
+        using var image = rand(2, 1, height, width, generator: new Generator(11));
+
+        using var whole = ImageDenoiser.Denoise(model, image, batchSize: 256, workers: 1, tileSize: 4096);
+        using var tiled = ImageDenoiser.Denoise(model, image, batchSize: 256, workers: 1, tileSize: tile);
+
+        Assert.Equal(whole.shape, tiled.shape);
+        var difference = (whole - tiled).abs().max().item<float>();
+        Assert.True(difference < 1e-6, $"tiles differ from the whole image by {difference}");
+    }
+
+    [Fact]
+    public void A_model_whose_output_is_not_finite_is_an_error_not_an_image()
+    {
+        using var model = NewModel();
+        using (no_grad())
+            foreach (var p in model.parameters())
+                p.mul_(1e30f);   // finite weights whose activations overflow
+        using var image = rand(1, 1, 28, 28, generator: new Generator(12));
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageDenoiser.Denoise(model, image));
+
+        Assert.Equal("the conv-autoencoder model's output holds NaN or infinite values - its weights are unusable; train it again", error.Message);
+    }
+
     private static ConvAutoencoder NewModel() => new(seed: 7);
 
     private static Tensor Images(int count, int height, int width, int seed)

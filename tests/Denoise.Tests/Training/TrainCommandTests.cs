@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Denoise.Cli;
+using Denoise.Data;
 using Denoise.Models;
+using Denoise.Noise;
+using Denoise.Training;
 
 namespace Denoise.Tests.Training;
 
@@ -11,7 +14,7 @@ public sealed class TrainCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(Func<TrainCommand.DataRequest, CancellationToken, Denoise.Training.TrainingData>? load, params string[] args)
+    private static (int Code, string Out, string Err) Run(Func<TrainingOptions, CancellationToken, TrainingData>? load, params string[] args)
     {
         var root = new RootCommand("test") { TrainCommand.Create(load) };
         var output = new StringWriter();
@@ -24,21 +27,23 @@ public sealed class TrainCommandTests : IDisposable
     public void Train_writes_a_line_per_epoch_a_checkpoint_and_a_loadable_model()
     {
         var path = Path.Combine(folder, "m.dat");
-        var requests = new List<TrainCommand.DataRequest>();
+        var requests = new List<TrainingOptions>();
 
         var (code, output, error) = Run((r, _) => { requests.Add(r); return SyntheticPairs.Make(32, 8, 1); },
             "train", "--epochs", "2", "--batch", "16", "--seed", "5", "--noise", "gaussian:0.2", "--limit", "32", "--output", path);
 
         Assert.Equal("", error);
         Assert.Equal(0, code);
-        Assert.Equal([new TrainCommand.DataRequest("gaussian:0.2", 5, 32)], requests);
+        var request = Assert.Single(requests);
+        Assert.Equal((DataSetKind.Mnist, (int?)32, (NoiseSpec)new GaussianNoise(0.2), 5L), (request.DataSet, request.Limit, request.Noise, request.Seed));
         Assert.Contains("epoch 1/2  loss ", output);
         Assert.Contains("epoch 2/2  loss ", output);
         Assert.Contains($"saved {path} (2 epochs", output);
         Assert.True(File.Exists(path + ".checkpoint"));
         var (model, metadata) = ModelFile.Load(path);
         model.Dispose();
-        Assert.Equal(("gaussian:0.2", 5L, 2, 16), (metadata.Noise, metadata.Seed, metadata.Epochs, metadata.BatchSize));
+        Assert.Equal(request, metadata.Training);
+        Assert.Equal((ConvAutoencoder.ArchitectureName, 2, 16), (metadata.Architecture, metadata.Epochs, metadata.Training!.BatchSize));
     }
 
     [Fact]
@@ -63,5 +68,103 @@ public sealed class TrainCommandTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Equal($"denoise: {path}.checkpoint: no checkpoint to resume from - train without --resume first\n", error);
+    }
+
+    [Fact]
+    public void Resume_trains_on_the_checkpoints_data_when_the_options_are_not_repeated()
+    {
+        var path = Path.Combine(folder, "m.dat");
+        Assert.Equal(0, Run((_, _) => SyntheticPairs.Make(16, 4, 1),
+            "train", "--epochs", "1", "--batch", "8", "--limit", "16", "--dataset", "fashion-mnist", "--noise", "speckle:0.2", "--output", path).Code);
+        var requests = new List<TrainingOptions>();
+
+        var (code, output, error) = Run((o, _) => { requests.Add(o); return SyntheticPairs.Make(16, 4, 1); },
+            "train", "--resume", "--epochs", "2", "--output", path);
+
+        Assert.Equal((0, ""), (code, error));
+        var request = Assert.Single(requests);
+        Assert.Equal((DataSetKind.FashionMnist, (int?)16, (NoiseSpec)new SpeckleNoise(0.2), 8, 2),
+            (request.DataSet, request.Limit, request.Noise, request.BatchSize, request.Epochs));
+        Assert.Contains("resuming", output);
+    }
+
+    [Theory]
+    [InlineData("--limit", "32", "--limit 16, not 32")]
+    [InlineData("--dataset", "fashion-mnist", "--dataset mnist, not fashion-mnist")]
+    [InlineData("--seed", "7", "--seed 42, not 7")]
+    [InlineData("--loss", "mse", "--loss bce, not mse")]
+    [InlineData("--arch", "test-other", "--arch conv-autoencoder, not test-other")]
+    public void Resume_refuses_any_setting_other_than_the_checkpoints(string option, string value, string expected)
+    {
+        Architectures.Register(new Architecture("test-other", "another name for the seed network", seed => new OtherName(seed), new TrainingOptions()));
+        var path = Path.Combine(folder, "m.dat");
+        Assert.Equal(0, Run((_, _) => SyntheticPairs.Make(16, 4, 1), "train", "--epochs", "1", "--batch", "8", "--limit", "16", "--output", path).Code);
+
+        var (code, _, error) = Run((_, _) => throw new InvalidOperationException("not reached"),
+            "train", "--resume", "--epochs", "2", option, value, "--output", path);
+
+        Assert.Equal(1, code);
+        Assert.Equal($"denoise: {path}.checkpoint was trained with {expected}; drop {option} or train afresh without --resume\n", error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--epochs", "0" }, "--epochs must be at least 1, got 0")]
+    [InlineData(new[] { "--batch", "-3" }, "--batch must be at least 1, got -3")]
+    [InlineData(new[] { "--lr", "0" }, "--lr must be positive, got 0")]
+    [InlineData(new[] { "--limit", "0" }, "--limit must be at least 1 image, got 0")]
+    public void A_setting_that_cannot_work_is_reported_as_the_options_fault(string[] args, string expected)
+    {
+        var (code, _, error) = Run((_, _) => throw new InvalidOperationException("not reached"),
+            ["train", .. args, "--output", Path.Combine(folder, "m.dat")]);
+
+        Assert.Equal(1, code);
+        Assert.Equal($"denoise: {expected}\n", error);
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public void Resuming_to_zero_epochs_blames_the_option_not_the_checkpoint()
+    {
+        var path = Path.Combine(folder, "m.dat");
+        Assert.Equal(0, Run((_, _) => SyntheticPairs.Make(16, 4, 1), "train", "--epochs", "1", "--batch", "8", "--output", path).Code);
+
+        var (code, _, error) = Run((_, _) => throw new InvalidOperationException("not reached"), "train", "--resume", "--epochs", "0", "--output", path);
+
+        Assert.Equal((1, "denoise: --epochs must be at least 1, got 0\n"), (code, error));
+    }
+
+    [Fact]
+    public void An_unknown_architecture_is_refused_with_the_known_ones()
+    {
+        var (code, _, error) = Run((_, _) => throw new InvalidOperationException("not reached"), "train", "--arch", "resnet", "--output", Path.Combine(folder, "m.dat"));
+
+        Assert.Equal((1, $"denoise: unknown architecture 'resnet'; known: {Architectures.Names}\n"), (code, error));
+    }
+
+    [Fact]
+    public void An_unknown_data_set_is_a_command_line_error()
+    {
+        var (code, _, error) = Run((_, _) => throw new InvalidOperationException("not reached"), "train", "--dataset", "cifar", "--output", Path.Combine(folder, "m.dat"));
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("denoise: data set 'cifar' is not known; use mnist or fashion-mnist", error);
+    }
+
+    /// <summary>The seed network under a second name, so that --arch can differ from a checkpoint's.</summary>
+    private sealed class OtherName(long seed) : Denoiser(nameof(OtherName))
+    {
+        private readonly ConvAutoencoder inner = new(seed);
+
+        public override string Architecture => "test-other";
+
+        public override int SizeMultiple => 4;
+
+        public override int ReceptiveRadius => 16;
+
+        public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => inner.call(input);
+
+        protected override void Initialize(TorchSharp.torch.Generator generator)
+        {
+        }
     }
 }

@@ -1,4 +1,6 @@
+using Denoise.Data;
 using Denoise.Models;
+using Denoise.Noise;
 using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,12 +13,6 @@ public sealed class TrainerTests : IDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("denoise-trainer-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    /// <summary>Reports on the calling thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 
     private static TrainingOptions Tiny(int epochs) => new() { Epochs = epochs, BatchSize = 16, Seed = 3 };
 
@@ -104,15 +100,16 @@ public sealed class TrainerTests : IDisposable
         using var data = SyntheticPairs.Make(train: 32, validation: 8, seed: 6);
         var checkpoint = Path.Combine(folder, "sub", "model.dat.checkpoint");
         using var model = new ConvAutoencoder(seed: 3);
-        var options = Tiny(epochs: 2) with { Noise = "salt-pepper:0.1" };
+        var options = Tiny(epochs: 2) with { Noise = new SaltPepperNoise(0.1), Limit = 32, DataSet = DataSetKind.FashionMnist };
         using var trainer = new Trainer(model, options);
 
         trainer.Fit(data, checkpointPath: checkpoint);
         var saved = Trainer.ReadCheckpoint(checkpoint);
 
-        Assert.Equal(options, saved.Options);
+        Assert.Equal(ConvAutoencoder.ArchitectureName, saved.Architecture);
+        Assert.Equal(options, saved.Training);
         Assert.Equal(trainer.History, saved.History);
-        Assert.Equal(2, saved.CompletedEpochs);
+        Assert.Equal(2, saved.Epochs);
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(checkpoint)!));
     }
 
@@ -140,7 +137,7 @@ public sealed class TrainerTests : IDisposable
         using var trainer = new Trainer(model, Tiny(epochs: 2));
         var reports = new List<TrainingProgress>();
 
-        trainer.Fit(data, new Inline<TrainingProgress>(reports.Add));
+        trainer.Fit(data, new InlineProgress<TrainingProgress>(reports.Add));
 
         // 40 images in batches of 16: 16, 16, 8 -> 3 batches, plus one epoch-end report per epoch.
         Assert.Equal(8, reports.Count);
@@ -157,7 +154,7 @@ public sealed class TrainerTests : IDisposable
         using var trainer = new Trainer(model, Tiny(epochs: 4));
         var live = new List<long>();
 
-        trainer.Fit(data, new Inline<TrainingProgress>(p =>
+        trainer.Fit(data, new InlineProgress<TrainingProgress>(p =>
         {
             if (p.Completed is not null) live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         }));
@@ -177,7 +174,7 @@ public sealed class TrainerTests : IDisposable
         using var trainer = new Trainer(model, Tiny(epochs: 5));
         using var cancel = new CancellationTokenSource();
         var batchesSeen = 0;
-        var progress = new Inline<TrainingProgress>(p =>
+        var progress = new InlineProgress<TrainingProgress>(p =>
         {
             if (p.Completed is null && p.Epoch == 2) batchesSeen++;
             if (p is { Epoch: 2, Batch: 2, Completed: null }) cancel.Cancel();
@@ -187,7 +184,7 @@ public sealed class TrainerTests : IDisposable
 
         Assert.Equal(2, batchesSeen);
         Assert.Equal(1, trainer.CompletedEpochs);
-        Assert.Equal(1, Trainer.ReadCheckpoint(checkpoint).CompletedEpochs);
+        Assert.Equal(1, Trainer.ReadCheckpoint(checkpoint).Epochs);
         using var resumed = Trainer.Resume(checkpoint);
         using var _ = resumed.Model;
         Assert.Equal(5, resumed.Options.Epochs);
@@ -204,7 +201,7 @@ public sealed class TrainerTests : IDisposable
 
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(new TrainingData(flat, flat, good, good)));
 
-        Assert.Equal("training noisy images must be N x 1 x 28 x 28, got 4 x 784", error.Message);
+        Assert.Equal("training noisy images must be N x 1 x H x W with H and W multiples of 4, got 4 x 784", error.Message);
     }
 
     [Fact]
@@ -222,6 +219,7 @@ public sealed class TrainerTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
 
         Assert.StartsWith($"{path}: the checkpoint is truncated or corrupt", error.Message);
+        Assert.EndsWith("- start again without --resume", error.Message);
     }
 
     [Fact]
@@ -232,7 +230,96 @@ public sealed class TrainerTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
 
-        Assert.Equal($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header)", error.Message);
+        Assert.Equal($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header) - start again without --resume", error.Message);
+    }
+
+    [Fact]
+    public void The_cosine_schedule_falls_from_the_rate_to_zero_along_half_a_cosine()
+    {
+        var options = new TrainingOptions { LearningRate = 2e-3, Schedule = LearningRateSchedule.Cosine };
+
+        Assert.Equal(2e-3, options.LearningRateAt(0, 100), 12);
+        Assert.Equal(1e-3, options.LearningRateAt(50, 100), 12);
+        Assert.Equal(2e-3 * (1 + Math.Cos(Math.PI * 0.25)) / 2, options.LearningRateAt(25, 100), 12);
+        Assert.Equal(0, options.LearningRateAt(100, 100), 12);
+        Assert.Equal(2e-3, new TrainingOptions { LearningRate = 2e-3 }.LearningRateAt(99, 100), 12);
+    }
+
+    [Fact]
+    public void The_optimiser_follows_the_schedule_batch_by_batch()
+    {
+        using var data = SyntheticPairs.Make(train: 48, validation: 8, seed: 11);
+        using var model = new ConvAutoencoder(seed: 3);
+        var options = Tiny(epochs: 2) with { Schedule = LearningRateSchedule.Cosine, LearningRate = 1e-2 };
+        using var trainer = new Trainer(model, options);
+        var seen = new List<double>();
+
+        // 48 images in batches of 16: 3 batches an epoch, 6 steps; the rate is set before each step, read after it.
+        trainer.Fit(data, new InlineProgress<TrainingProgress>(p =>
+        {
+            if (p.Completed is null) seen.Add(trainer.LearningRate);
+        }));
+
+        Assert.Equal(Enumerable.Range(0, 6).Select(step => options.LearningRateAt(step, 6)), seen);
+    }
+
+    [Fact]
+    public void Fresh_noise_draws_every_batch_from_the_clean_images_alone()
+    {
+        // Poisoned precomputed noisy images: with fresh noise they are never read, so the losses stay finite.
+        using var data = SyntheticPairs.Make(train: 32, validation: 8, seed: 12);
+        data.NoisyTrain.fill_(float.NaN);
+        var options = Tiny(epochs: 2) with { FreshNoise = true, Noise = new GaussianNoise(0.4) };
+
+        double[] Losses()
+        {
+            using var model = new ConvAutoencoder(seed: 3);
+            using var trainer = new Trainer(model, options);
+            return [.. trainer.Fit(data).Select(r => r.Loss)];
+        }
+
+        var first = Losses();
+        Assert.All(first, loss => Assert.True(double.IsFinite(loss)));
+        Assert.Equal(first, Losses());   // reproducible: the noise is seeded by run, epoch and batch
+        Assert.NotEqual(Trainer.BatchNoiseSeed(3, 1, 0), Trainer.BatchNoiseSeed(3, 2, 0));
+        Assert.NotEqual(Trainer.BatchNoiseSeed(3, 1, 0), Trainer.BatchNoiseSeed(3, 1, 1));
+    }
+
+    [Fact]
+    public void A_time_budget_chooses_the_epochs_and_records_them()
+    {
+        using var data = SyntheticPairs.Make(train: 64, validation: 16, seed: 13);
+        using var model = new ConvAutoencoder(seed: 3);
+        var checkpoint = Path.Combine(folder, "budget.checkpoint");
+        // Far more than one epoch of 4 batches takes on any machine, far less than a hundred.
+        using var trainer = new Trainer(model, Tiny(epochs: 1) with { Minutes = 0.1 });
+        var history = trainer.Fit(data, checkpointPath: checkpoint);
+
+        Assert.InRange(trainer.Options.Epochs, 2, 100);
+        Assert.Equal(trainer.Options.Epochs, history.Count);
+        Assert.Equal(trainer.Options, Trainer.ReadCheckpoint(checkpoint).Training);   // the choice is recorded
+        Assert.Equal(0.1, trainer.Options.Minutes);
+        // Timing used a twin: the first epoch's loss is the one an untimed run would see.
+        using var plainModel = new ConvAutoencoder(seed: 3);
+        using var plain = new Trainer(plainModel, Tiny(epochs: 1));
+        Assert.Equal(plain.Fit(data)[0].Loss, history[0].Loss, history[0].Loss * 1e-6);
+    }
+
+    [Fact]
+    public void Quality_images_add_psnr_and_ssim_to_every_epoch()
+    {
+        using var data = SyntheticPairs.Make(train: 32, validation: 12, seed: 14);
+        using var model = new ConvAutoencoder(seed: 3);
+        using var trainer = new Trainer(model, Tiny(epochs: 2) with { QualityImages = 8 });
+
+        var history = trainer.Fit(data);
+
+        using var denoised = ImageDenoiser.Denoise(model, data.NoisyValidation.narrow(0, 0, 8));
+        var expected = Denoise.Metrics.ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, 8), denoised);
+        Assert.Equal(expected.MeanCappedPsnr, history[1].ValPsnr!.Value, 6);
+        Assert.Equal(expected.MeanSsim, history[1].ValSsim!.Value, 6);
+        Assert.Contains("val_psnr", history[1].Describe(2));
+        Assert.Null(new EpochRecord(1, 0.1, 0.1, 1).ValPsnr);
     }
 
     /// <summary>The uninterrupted run that a resumed one is compared with.</summary>

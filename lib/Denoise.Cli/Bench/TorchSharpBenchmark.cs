@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using Denoise.Data;
 using Denoise.Models;
+using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
-namespace Denoise.Performance;
+namespace Denoise.Cli.Bench;
 
 /// <summary>
-/// Our side of `denoise bench`: the same protocol as bench/pytorch_reference.py (same data, noise,
-/// optimizer, batch, warm-up and repeats), so the two sides' numbers compare directly.
+/// Our side of `denoise bench`: the same protocol as bench/pytorch_reference.py (same architecture, data, noise,
+/// optimiser, batch, warm-up and repeats), so the two sides' numbers compare directly. Training goes through
+/// <see cref="TrainingStep.For"/> and inference through <see cref="ImageDenoiser"/>, as in `denoise train` and `denoise denoise`.
 /// </summary>
 public static class TorchSharpBenchmark
 {
@@ -30,36 +31,25 @@ public static class TorchSharpBenchmark
         var images = LoadImages(settings.MnistFolder, out var loaded);
         var dataLoad = loaded ? clock.Elapsed.TotalSeconds : (double?)null;
 
-        using var model = new ConvAutoencoder(seed: 0);   // Glorot-uniform weights, zero biases, as the PyTorch side
-        using var adam = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-7);
-        using var fast = new FastTrainingStep(model, adam, settings.ChunkSize);
-        var batches = MakeBatches(images, settings.Warmup + settings.Batches, seed: 1);
-
-        Tensor TrainStep(Tensor noisy, Tensor clean)
-        {
-            if (!settings.Plain)
-                return fast.Step(noisy, clean);
-            using var stepScope = NewDisposeScope();
-            adam.zero_grad();
-            var loss = F.binary_cross_entropy(model.call(noisy), clean);
-            loss.backward();
-            adam.step();
-            return loss.detach().MoveToOuterDisposeScope();
-        }
+        var recipe = settings.Recipe;
+        using var model = Architectures.Create(settings.Architecture, seed: 0);
+        using var adam = optim.Adam(model.parameters(), recipe.LearningRate, recipe.Beta1, recipe.Beta2, recipe.Epsilon);
+        using var step = settings.Plain
+            ? new PlainTrainingStep(model, adam, recipe.Loss)
+            : TrainingStep.For(model, adam, recipe.Loss, settings.ChunkSize);
+        var batches = MakeBatches(images, settings.Warmup + settings.Batches, recipe, seed: 1);
 
         PeakMemory.Reset();
-        model.train();
         foreach (var (noisy, clean) in batches.Take(settings.Warmup))
-            TrainStep(noisy, clean).Dispose();
+            step.Step(noisy, clean).Dispose();
         clock.Restart();
         var cpu = CpuTime();
-        var losses = batches.Skip(settings.Warmup).Select(b => TrainStep(b.Noisy, b.Clean)).ToList();
+        var losses = batches.Skip(settings.Warmup).Select(b => step.Step(b.Noisy, b.Clean)).ToList();
         _ = losses[^1].item<float>();   // one sync at the end, as a loop that logs per epoch does
         var trainSeconds = clock.Elapsed.TotalSeconds;
         var trainCpu = (CpuTime() - cpu) / settings.Batches;
         var peak = PeakMemory.PeakMegabytes();
 
-        model.eval();
         var test = images.narrow(0, 0, Math.Min(images.shape[0], Batch * 8));
         var inferRates = new List<double>();
         var inferCpu = new List<double>();
@@ -85,14 +75,16 @@ public static class TorchSharpBenchmark
                 latencies.Add(clock.Elapsed.TotalMilliseconds);
         }
 
-        return new BenchmarkResult(settings.Batches * Batch / trainSeconds, Median(inferRates), Median(latencies), peak, dataLoad,
-            trainCpu, Median(inferCpu));
+        return new BenchmarkResult(settings.Batches * Batch / trainSeconds, Statistics.Median(inferRates), Statistics.Median(latencies),
+            peak, dataLoad, trainCpu, Statistics.Median(inferCpu));
     }
 
-    private static Tensor Predict(ConvAutoencoder model, Tensor images, bool plain)
+    /// <summary>Denoised images: through <see cref="ImageDenoiser"/> (the model's fast forward), or the module's plain forward.</summary>
+    private static Tensor Predict(Denoiser model, Tensor images, bool plain)
     {
         if (!plain)
-            return FastInference.Predict(model, images, Batch);
+            return ImageDenoiser.Denoise(model, images, Batch);
+        model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var outputs = new List<Tensor>();
@@ -113,8 +105,8 @@ public static class TorchSharpBenchmark
         return set.Images;
     }
 
-    /// <summary>Noisy/clean pairs like the Keras example: Gaussian noise of factor 0.4, clipped to [0, 1].</summary>
-    private static List<(Tensor Noisy, Tensor Clean)> MakeBatches(Tensor images, int count, int seed)
+    /// <summary>Noisy/clean pairs of random training images, the noise of the architecture's recipe (clipped), seeded.</summary>
+    private static List<(Tensor Noisy, Tensor Clean)> MakeBatches(Tensor images, int count, TrainingOptions recipe, int seed)
     {
         using var generator = new Generator((ulong)seed);
         var batches = new List<(Tensor, Tensor)>(count);
@@ -122,18 +114,10 @@ public static class TorchSharpBenchmark
         {
             var index = randint(0, images.shape[0], [Batch], dtype: int64, generator: generator);
             var clean = images.index_select(0, index);
-            var noisy = (clean + 0.4 * randn([Batch, 1, 28, 28], generator: generator)).clamp_(0, 1);
-            batches.Add((noisy, clean));
+            batches.Add((recipe.Noise.Apply(clean, seed * 1_000_003L + i), clean));
         }
         return batches;
     }
 
     private static double CpuTime() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 }

@@ -1,4 +1,4 @@
-namespace Denoise.Performance;
+namespace Denoise.Cli.Bench;
 
 /// <summary>The process's peak resident set size from /proc/self/status (Linux), resettable per measurement.</summary>
 internal static class PeakMemory

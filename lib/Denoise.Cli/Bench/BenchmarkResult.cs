@@ -1,4 +1,4 @@
-namespace Denoise.Performance;
+namespace Denoise.Cli.Bench;
 
 /// <summary>One side of `denoise bench`: throughput, latency and memory of a training and inference run.</summary>
 /// <param name="TrainImagesPerSecond">Training images per second at batch 256, after warm-up.</param>

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
-namespace Denoise.Performance;
+namespace Denoise.Cli.Bench;
 
 /// <summary>Runs bench/pytorch_reference.py in a subprocess and reads the JSON line it prints.</summary>
 public static class PyTorchBenchmark
@@ -21,8 +22,11 @@ public static class PyTorchBenchmark
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { script, mode, "--threads", $"{settings.Threads}", "--batches", $"{settings.Batches}",
-                     "--warmup", $"{settings.Warmup}", "--chunk", $"{settings.ChunkSize}" })
+        var recipe = settings.Recipe;
+        foreach (var arg in new[] { script, mode, "--arch", settings.Architecture, "--threads", $"{settings.Threads}",
+                     "--batches", $"{settings.Batches}", "--warmup", $"{settings.Warmup}", "--chunk", $"{settings.ChunkSize}",
+                     "--sigma", Invariant(settings.Sigma), "--loss", recipe.Loss.Name, "--lr", Invariant(recipe.LearningRate),
+                     "--eps", Invariant(recipe.Epsilon) })
             start.ArgumentList.Add(arg);
         if (settings.MnistFolder is { } folder)
         {
@@ -52,4 +56,6 @@ public static class PyTorchBenchmark
             Get("peak_rss_mb"), load.ValueKind == JsonValueKind.Null ? null : load.GetDouble(),
             Get("train_cpu_ms_per_batch"), Get("infer_cpu_ms_per_batch"));
     }
+
+    private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,8 +1,8 @@
-using Denoise.Performance;
+using Denoise.Models;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Denoise.Tests.Performance;
+namespace Denoise.Tests.Models;
 
 [Collection("torch")]
 public sealed class PhaseConvolutionTests

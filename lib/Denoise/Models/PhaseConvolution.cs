@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Denoise.Performance;
+namespace Denoise.Models;
 
 /// <summary>
 /// Nearest-upsample ×2 followed by a 3×3 "same" convolution, computed exactly at the low resolution:

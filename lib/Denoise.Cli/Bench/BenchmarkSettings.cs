@@ -1,0 +1,33 @@
+using Denoise.Models;
+using Denoise.Noise;
+using Denoise.Training;
+
+namespace Denoise.Cli.Bench;
+
+/// <summary>What `denoise bench` measures and how long.</summary>
+/// <param name="Architecture">The registered architecture to train and run; its recipe gives the noise, loss and Adam settings.</param>
+/// <param name="Threads">Intra-op threads for TorchSharp and PyTorch alike.</param>
+/// <param name="Batches">Timed training batches of 256 (after <paramref name="Warmup"/> untimed ones).</param>
+/// <param name="Warmup">Untimed training batches first.</param>
+/// <param name="ChunkSize">Images per chunk of the fast training step.</param>
+/// <param name="MnistFolder">Folder with train-images-idx3-ubyte, or null to use synthetic uniform images.</param>
+/// <param name="Plain">Measure the plain step (model.call, loss, backward, step) instead of the model's fast one.</param>
+public sealed record BenchmarkSettings(
+    string Architecture = ConvAutoencoder.ArchitectureName,
+    int Threads = 2,
+    int Batches = 40,
+    int Warmup = 5,
+    int ChunkSize = TrainingStep.DefaultChunkSize,
+    string? MnistFolder = null,
+    bool Plain = false)
+{
+    public const int BatchSize = 256;
+
+    /// <summary>The training recipe of the architecture: the bench trains with its noise, loss and optimiser settings.</summary>
+    public TrainingOptions Recipe => Architectures.Get(Architecture).Recipe;
+
+    /// <summary>The recipe's Gaussian σ, which the PyTorch side draws too.</summary>
+    public double Sigma => Recipe.Noise is GaussianNoise gaussian
+        ? gaussian.Sigma
+        : throw new ArgumentException($"bench draws Gaussian noise on both sides; {Architecture}'s recipe uses {Recipe.Noise}");
+}

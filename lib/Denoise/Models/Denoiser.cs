@@ -1,0 +1,64 @@
+using Denoise.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Denoise.Models;
+
+/// <summary>
+/// A network that maps N×1×H×W noisy images with values in [0, 1] to clean ones. Every architecture of the family
+/// derives from it; <see cref="Architectures"/> builds one by name (model files, checkpoints, the CLI and notebooks
+/// go through it), and the trainer, <see cref="ImageDenoiser"/> and <see cref="ModelFile"/> work with any of them.
+/// </summary>
+public abstract class Denoiser : Module<Tensor, Tensor>
+{
+    protected Denoiser(string name) : base(name)
+    {
+    }
+
+    /// <summary>The registered architecture name, written into model files and checkpoints.</summary>
+    public abstract string Architecture { get; }
+
+    /// <summary>Height and width must be multiples of this (2 for every 2× down-sampling); <see cref="ImageDenoiser"/> pads to it.</summary>
+    public abstract int SizeMultiple { get; }
+
+    /// <summary>
+    /// How many pixels on each side of an output pixel can change it (the receptive field's half-width). Large images
+    /// are denoised in tiles that overlap by this much, so the tiles give what the whole image would.
+    /// </summary>
+    public abstract int ReceptiveRadius { get; }
+
+    /// <summary>
+    /// True when the output is the sigmoid of <see cref="ForwardLogits"/>: a binary cross-entropy loss then uses the
+    /// logits, which equals BCE on the output but stays finite when the sigmoid saturates.
+    /// </summary>
+    public virtual bool HasLogits => false;
+
+    /// <summary>Everything but the final sigmoid; only for models whose <see cref="HasLogits"/> is true.</summary>
+    public virtual Tensor ForwardLogits(Tensor input) =>
+        throw new NotSupportedException($"{Architecture} has no logits: its output is not a sigmoid");
+
+    /// <summary>The number of weights and biases.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>A Keras-style table of the layers with their output shapes (for a 28×28 image) and parameter counts.</summary>
+    public ModelSummary Summary() => ModelSummary.Of(this);
+
+    /// <summary>
+    /// The model's own faster execution of the same mathematics, for training and inference, or null when it has none
+    /// (training then takes the plain step: forward, loss, backward; inference calls the module). Its tests prove that
+    /// it gives what <c>forward</c> gives.
+    /// </summary>
+    public virtual FastForward? CreateFastForward() => null;
+
+    /// <summary>Sets every parameter from <paramref name="seed"/> alone (a private generator; the global RNG is untouched).</summary>
+    protected abstract void Initialize(Generator generator);
+
+    /// <summary>Calls <see cref="Initialize"/> with a generator seeded from <paramref name="seed"/>; derived constructors call it last.</summary>
+    protected void InitializeFrom(long seed)
+    {
+        using var generator = new Generator(unchecked((ulong)seed));
+        using var noGrad = no_grad();
+        Initialize(generator);
+    }
+}
