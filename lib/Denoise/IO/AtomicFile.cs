@@ -24,7 +24,7 @@ public static partial class AtomicFile
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Environment.MachineName)))[..8];
 
     // Folders this process has already swept: a scan per write would make writing n files into a folder O(n^2).
-    // Only saves work; a second sweep would find nothing new of a process that is gone.
+    // It only saves work: leftovers of runs killed since are removed by the next process that writes there.
     private static readonly ConcurrentDictionary<string, bool> Swept = new();
 
     [GeneratedRegex(@"^\..+\.[0-9a-f]{32}(\.(?<pid>[0-9]+)-(?<host>[0-9a-f]{8}))?\.tmp$")]
@@ -33,6 +33,7 @@ public static partial class AtomicFile
     /// <summary>The temp name for <paramref name="fileName"/> written by process <paramref name="processId"/> on this machine.</summary>
     internal static string TempName(string fileName, int processId) =>
         $".{fileName}.{Guid.NewGuid():N}.{processId}-{HostTag}.tmp";
+
     /// <summary>Writes to a temp file in the target folder (same file system), then renames it into place.
     /// If <paramref name="write"/> throws, the temp file is deleted and the target is left untouched.</summary>
     /// <exception cref="IOException">The path names a folder, lies below a file, or cannot be written (a read-only folder,
@@ -99,7 +100,7 @@ public static partial class AtomicFile
             if (!match.Success)
                 continue;
             var stale = match.Groups["pid"].Success
-                ? match.Groups["host"].Value == HostTag && !IsRunning(int.Parse(match.Groups["pid"].Value))
+                ? match.Groups["host"].Value == HostTag && int.TryParse(match.Groups["pid"].Value, out var id) && !IsRunning(id)
                 : now - File.GetLastWriteTimeUtc(file) > LegacyStaleAge;
             if (!stale)
                 continue;

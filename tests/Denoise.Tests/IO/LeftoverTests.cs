@@ -63,6 +63,7 @@ public sealed class LeftoverTests : IDisposable
             Leftover(".notes.tmp", DateTime.UtcNow.AddDays(-3)),
             Leftover("draft.tmp", DateTime.UtcNow.AddDays(-3)),
             Leftover($".x.{Guid.NewGuid():N}.tmp.bak", DateTime.UtcNow.AddDays(-3)),
+            Leftover($".huge.png.{Guid.NewGuid():N}.99999999999-{AtomicFile.HostTag}.tmp"),
         ];
 
         var removed = AtomicFile.RemoveLeftovers(_temp.Path, DateTime.UtcNow);
