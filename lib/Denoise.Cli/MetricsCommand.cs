@@ -13,7 +13,7 @@ public static class MetricsCommand
     {
         var reference = new Option<string>("--reference")
         {
-            Description = "The clean image (PNG or any format ImageSharp reads; colour is converted to gray).",
+            Description = $"The clean image ({GrayImage.FormatList}; colour is converted to gray, transparency composited on black).",
             Required = true,
         };
         var image = new Option<string>("--image")

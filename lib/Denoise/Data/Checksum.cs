@@ -12,6 +12,8 @@ public static class Checksum
     /// <summary>Lower-case hex SHA-256 of a file as stored (not decompressed).</summary>
     public static string OfFile(string path)
     {
+        if (!RegularFile.Exists(path))
+            throw new FileNotFoundException($"{path}: file not found - check the path", path);
         using var stream = File.OpenRead(path);
         return Of(stream);
     }

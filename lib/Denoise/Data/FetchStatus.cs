@@ -11,4 +11,7 @@ public enum FetchStatus
 
     /// <summary>Copied from the Debian package's folder and verified.</summary>
     Copied,
+
+    /// <summary>The file was there but failed its checksum; it was fetched again, verified and put in its place.</summary>
+    Replaced,
 }

@@ -12,7 +12,12 @@ namespace Denoise.Data;
 /// <param name="Data">The data bytes after the header, row-major, one byte per element.</param>
 public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
 {
-    const int MaxHeaderLength = 4 + 4 * byte.MaxValue;
+    /// <summary>
+    /// The most data an IDX file may announce: 1 GiB. MNIST's largest file holds 47 MB (EMNIST's 0.55 GB); a header that
+    /// announces more is damaged or hostile and is rejected from its first bytes, before anything is allocated or decompressed.
+    /// </summary>
+    public const long MaxDataBytes = 1L << 30;
+
     const string FetchHint = "fetch it again with ./denoise data fetch";
 
     /// <summary>Reads and validates an IDX file of any rank.</summary>
@@ -26,13 +31,11 @@ public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
     /// <summary>Reads a labels file (rank 1, magic 2049); an images file is rejected with a message saying so.</summary>
     public static IdxFile ReadLabels(string path) => Read(path, expectedRank: 1);
 
-    /// <summary>Reads only the header (decompressing just its first bytes for .gz files); the data is not checked.</summary>
+    /// <summary>Reads only the header (decompressing just its bytes for .gz files); the data is not checked.</summary>
     public static IdxHeader ReadHeader(string path)
     {
         using var stream = OpenData(path);
-        var buffer = new byte[MaxHeaderLength];
-        var length = ReadFully(path, stream, buffer);
-        return ParseHeader(Path.GetFileName(path), buffer.AsSpan(0, length), expectedRank: null);
+        return ReadHeader(path, stream, expectedRank: null);
     }
 
     /// <summary>Writes an unsigned-byte IDX file atomically (temp file + rename), gzip-compressed if the path ends in .gz.</summary>
@@ -62,34 +65,61 @@ public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
 
     static IdxFile Read(string path, int? expectedRank)
     {
-        var bytes = ReadAllBytes(path);
-        var header = ParseHeader(Path.GetFileName(path), bytes, expectedRank);
-        CheckDataLength(header, bytes.Count - header.Length);
-        return new IdxFile(header, bytes.AsMemory(header.Length));
+        using var stream = OpenData(path);
+        var header = ReadHeader(path, stream, expectedRank);
+        var data = new byte[header.DataLength];
+        ReadData(path, stream, header, data, toEnd: true);
+        return new IdxFile(header, data);
     }
 
     /// <summary>
-    /// Reads the data of the first <paramref name="limit"/> items (all if null) into a new 1-D uint8 tensor. A raw file
-    /// is validated from its size and read straight into the tensor's memory: the bytes are copied once, by the read.
+    /// Reads the data of the first <paramref name="limit"/> items (all if null) into a new 1-D uint8 tensor, straight into
+    /// the tensor's memory. A raw file's length is checked with its header, so only the wanted items are read; gzip data
+    /// is read to its announced end (and one byte more) to find truncation and trailing bytes.
     /// </summary>
     internal static Tensor ReadTensor(string path, int expectedRank, int? limit, out IdxHeader header)
     {
-        if (IsGzip(path))
+        using var stream = OpenData(path);
+        header = ReadHeader(path, stream, expectedRank);
+        var wanted = ItemBytes(header) * Math.Min(limit ?? int.MaxValue, header.Count);
+        var read = stream is FileStream ? wanted : header.DataLength;
+        var data = empty(read, ScalarType.Byte);
+        try
         {
-            var file = Read(path, expectedRank);
-            header = file.Header;
-            using var all = tensor(file.Data.ToArray());
-            return all.narrow(0, 0, ItemBytes(file.Header) * Math.Min(limit ?? int.MaxValue, file.Header.Count));
+            ReadData(path, stream, header, data.bytes, toEnd: read == header.DataLength);
         }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        var start = new byte[Math.Min(MaxHeaderLength, stream.Length)];
-        stream.ReadExactly(start);
-        header = ParseHeader(Path.GetFileName(path), start, expectedRank);
-        CheckDataLength(header, stream.Length - header.Length);
-        var data = empty(ItemBytes(header) * Math.Min(limit ?? int.MaxValue, header.Count), ScalarType.Byte);
-        stream.Position = header.Length;
-        stream.ReadExactly(data.bytes);
-        return data;
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+        if (read == wanted)
+            return data;
+        using (data)
+            return data.narrow(0, 0, wanted);
+    }
+
+    /// <summary>Reads and checks the header, and for a raw file its length, leaving the stream at the first data byte.</summary>
+    static IdxHeader ReadHeader(string path, Stream stream, int? expectedRank)
+    {
+        var bytes = new byte[4 + 4 * byte.MaxValue];
+        var length = ReadFully(path, stream, bytes.AsSpan(0, 4));
+        if (length == 4)
+            length += ReadFully(path, stream, bytes.AsSpan(4, 4 * bytes[3]));
+        var header = ParseHeader(Path.GetFileName(path), bytes.AsSpan(0, length), expectedRank);
+        if (stream is FileStream file)
+            CheckDataLength(header, file.Length - header.Length);
+        return header;
+    }
+
+    /// <summary>Fills <paramref name="data"/> from the stream; with <paramref name="toEnd"/>, also checks that nothing follows.</summary>
+    static void ReadData(string path, Stream stream, IdxHeader header, Span<byte> data, bool toEnd)
+    {
+        var read = ReadFully(path, stream, data);
+        if (read < data.Length)
+            CheckDataLength(header, read);
+        if (toEnd && ReadFully(path, stream, stackalloc byte[1]) > 0)
+            throw new InvalidDataException($"{header.Name}: trailing bytes after the {header.DataLength} bytes of data the header announces ({header.ShapeText}) - the file is damaged; {FetchHint}");
     }
 
     static long ItemBytes(IdxHeader header) => header.DataLength / header.Count;
@@ -126,16 +156,18 @@ public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
         if (bytes.Length < headerLength)
             throw new InvalidDataException($"{name}: truncated: the header of a {rank}-dimensional file needs {headerLength} bytes, file has {bytes.Length} - {FetchHint}");
         var shape = new int[rank];
+        var dataLength = 1L;
         for (var i = 0; i < rank; i++)
         {
             shape[i] = BinaryPrimitives.ReadInt32BigEndian(bytes[(4 + 4 * i)..]);
             if (shape[i] <= 0)
                 throw new InvalidDataException($"{name}: dimension {i + 1} of {rank} is {shape[i]}, dimensions must be positive - the header is damaged; {FetchHint}");
+            // Compared before multiplying, so that no shape can overflow the count.
+            dataLength = dataLength <= MaxDataBytes / shape[i] ? dataLength * shape[i] : MaxDataBytes + 1;
         }
-        var header = new IdxHeader(name, type, shape);
-        if (header.DataLength > Array.MaxLength - header.Length)
-            throw new InvalidDataException($"{name}: header says {header.ShapeText} = {header.DataLength} bytes, more than one file can hold - the header is damaged");
-        return header;
+        if (dataLength > MaxDataBytes)
+            throw new InvalidDataException($"{name}: header says {string.Join("x", shape)}, more data than the {MaxDataBytes} bytes (1 GiB) an IDX file may hold here - the header is damaged, or this is not an IDX file");
+        return new IdxHeader(name, type, shape);
     }
 
     static string Describe(int rank) => IdxHeader.KindOf(rank) switch
@@ -145,38 +177,19 @@ public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
         _ => $"a {rank}-dimensional file",
     };
 
-    static ArraySegment<byte> ReadAllBytes(string path)
-    {
-        using var stream = OpenData(path);
-        if (stream is FileStream file)
-        {
-            var raw = new byte[file.Length];
-            return new ArraySegment<byte>(raw, 0, ReadFully(path, file, raw));
-        }
-        using var memory = new MemoryStream();
-        try
-        {
-            stream.CopyTo(memory);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{Path.GetFileName(path)}: damaged gzip data ({e.Message}) - {FetchHint}", e);
-        }
-        return new ArraySegment<byte>(memory.GetBuffer(), 0, (int)memory.Length);
-    }
-
     /// <summary>Opens the file, wrapped in a decompressor when it is gzip.</summary>
     static Stream OpenData(string path)
     {
-        var isGzip = IsGzip(path);
-        var file = File.OpenRead(path);
-        return isGzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        if (IsGzip(path))
+            return new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        // Unbuffered: the data is read straight into its destination, not copied through a FileStream buffer.
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
     }
 
     /// <summary>True for a .gz name or the gzip magic bytes 1F 8B; throws a helpful message when the file is missing.</summary>
     static bool IsGzip(string path)
     {
-        if (!File.Exists(path))
+        if (!RegularFile.Exists(path))
             throw new FileNotFoundException($"{path}: file not found - check the path, or run ./denoise data fetch", path);
         if (IsGzipName(path))
             return true;
@@ -185,7 +198,7 @@ public sealed record IdxFile(IdxHeader Header, ReadOnlyMemory<byte> Data)
         return file.Read(magic) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
     }
 
-    static int ReadFully(string path, Stream stream, byte[] buffer)
+    static int ReadFully(string path, Stream stream, Span<byte> buffer)
     {
         try
         {

@@ -1,5 +1,13 @@
+using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
 using Denoise.IO;
@@ -7,11 +15,39 @@ using Denoise.IO;
 namespace Denoise.Imaging;
 
 /// <summary>
-/// Grayscale images as float tensors in [0,1] (1 x H x W), read from any format ImageSharp knows
-/// (PNG, JPEG, BMP, GIF, ...) and written as 8-bit grayscale PNG.
+/// Grayscale images as float tensors in [0,1] (1 x H x W), read from PNG, JPEG, BMP, GIF, TIFF or WebP
+/// (<see cref="Formats"/>) and written as 8-bit grayscale PNG.
 /// </summary>
 public static class GrayImage
 {
+    // The accepted formats, in one place: those ImageSharp decodes that open with a signature. TGA (no signature, so
+    // ImageSharp guesses it from header fields) and PBM (a two-letter one) are left out, so that no stray file passes for an image.
+    private static readonly (string Name, IImageFormat Format, IConfigurationModule Decoder)[] Accepted =
+    [
+        ("PNG", PngFormat.Instance, new PngConfigurationModule()),
+        ("JPEG", JpegFormat.Instance, new JpegConfigurationModule()),
+        ("BMP", BmpFormat.Instance, new BmpConfigurationModule()),
+        ("GIF", GifFormat.Instance, new GifConfigurationModule()),
+        ("TIFF", TiffFormat.Instance, new TiffConfigurationModule()),
+        ("WebP", WebpFormat.Instance, new WebpConfigurationModule()),
+    ];
+
+    private static readonly Configuration Decoders = new(Accepted.Select(a => a.Decoder).ToArray());
+
+    /// <summary>The image formats <see cref="Load"/> reads: PNG, JPEG, BMP, GIF, TIFF and WebP (by content, whatever the file is called).</summary>
+    public static IReadOnlyList<string> Formats { get; } = Accepted.Select(a => a.Name).ToArray();
+
+    /// <summary>The formats as help texts and errors write them: "PNG, JPEG, BMP, GIF, TIFF or WebP".</summary>
+    public static string FormatList { get; } = string.Join(", ", Formats.SkipLast(1)) + " or " + Formats[^1];
+
+    /// <summary>The file extensions of <see cref="Formats"/>, lower case with the dot (".png", ".jpg", ".jpeg", ...).</summary>
+    public static IReadOnlyList<string> Extensions { get; } =
+        Accepted.SelectMany(a => a.Format.FileExtensions).Select(e => "." + e.ToLowerInvariant()).Distinct().ToArray();
+
+    /// <summary>True when the file name ends in one of <see cref="Extensions"/>, in any case ("A.PNG" too): for choosing the images of a folder.</summary>
+    public static bool IsImageFile(string path) =>
+        Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// ITU-R BT.601 luma weights for R, G, B: the same as PIL's convert("L"), so a picture
     /// converted here matches one converted by the usual Python tools.
@@ -19,49 +55,90 @@ public static class GrayImage
     public static readonly IReadOnlyList<double> LumaWeights = [0.299, 0.587, 0.114];
 
     /// <summary>
-    /// Loads an image file as a 1 x H x W float32 tensor in [0,1]. Colour is converted with
-    /// <see cref="LumaWeights"/>; transparency is composited on white, as an image viewer shows it.
-    /// 16-bit images are read at 8-bit precision.
+    /// The most pixels <see cref="Load"/> decodes: 2^26 = 67,108,864 (8192 x 8192; a 6000 x 6000 photo has 36 million).
+    /// Decoding holds 4 bytes per pixel and the result 4 more, about 0.5 GB at the limit, which leaves a tiled denoiser room
+    /// within 1.5 GB. The size is read from the file's header and checked before anything is decoded.
+    /// </summary>
+    public const long MaxPixels = 1L << 26;
+
+    /// <summary>
+    /// Loads an image file (one of <see cref="Formats"/>; the first frame of an animation or the first page of a TIFF)
+    /// as a 1 x H x W float32 tensor in [0,1]. Colour is converted with <see cref="LumaWeights"/>. 16-bit images are read
+    /// at 8-bit precision.
+    /// Transparency is composited on black, the background of MNIST-like images: a pixel becomes alpha x luma, so a white
+    /// digit on a transparent background is a white digit on black (on white, as a viewer shows it, it would be a white
+    /// square). A dark digit on a transparent background therefore vanishes: flatten such an image onto white first.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image ImageSharp can decode; the message names it.</exception>
+    /// <exception cref="IOException">The path names a folder, FIFO or device; nothing is opened.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image ImageSharp can decode, or its header announces more
+    /// than <see cref="MaxPixels"/> pixels; the message names it.</exception>
     public static Tensor Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
+        if (!RegularFile.Exists(path))
             throw new FileNotFoundException($"{path}: no such image file", path);
-        return Decode(File.ReadAllBytes(path), path);
+        using var stream = File.OpenRead(path);
+        return Decode(stream, path);
     }
 
     /// <summary>Decodes image bytes like <see cref="Load"/>; <paramref name="name"/> is used in error messages.</summary>
     public static Tensor Decode(byte[] data, string name = "image")
     {
         ArgumentNullException.ThrowIfNull(data);
-        Image<Rgba32> image;
+        using var stream = new MemoryStream(data, writable: false);
+        return Decode(stream, name);
+    }
+
+    private static Tensor Decode(Stream stream, string name)
+    {
+        var info = ImageSharp(name, () => Image.Identify(Decoders, stream))
+            ?? throw new InvalidDataException($"{name}: not a {FormatList} image (its first bytes match none of them)");
+        var pixels = (long)info.Width * info.Height;
+        if (pixels > MaxPixels)
+            throw new InvalidDataException(
+                $"{name}: {info.Width}x{info.Height} = {pixels} pixels, more than the {MaxPixels} (8192x8192) an image may have here - scale it down or cut it into parts");
+        stream.Position = 0;
+        using var image = ImageSharp(name, () => Image.Load<Rgba32>(Decoders, stream));
+        return ToGray(image);
+    }
+
+    /// <summary>Runs an ImageSharp step, turning its failures into one line that names the image.</summary>
+    private static T ImageSharp<T>(string name, Func<T> step)
+    {
         try
         {
-            image = Image.Load<Rgba32>(data);
+            return step();
         }
-        catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or NotSupportedException)
+        catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or NotSupportedException or InvalidMemoryOperationException)
         {
             // ImageSharp's own message lists every decoder over several lines; the first sentence is the news.
             var reason = e.Message.ReplaceLineEndings(" ").Split(". ")[0].TrimEnd('.');
-            throw new InvalidDataException($"{name}: not a PNG/JPEG image (ImageSharp: {reason})", e);
+            throw new InvalidDataException($"{name}: not a {FormatList} image (ImageSharp: {reason})", e);
         }
+    }
 
-        using (image)
+    /// <summary>Converts row by row straight into the tensor's memory, so that no full-size intermediate is made.</summary>
+    private static Tensor ToGray(Image<Rgba32> image)
+    {
+        var (red, green, blue) = (LumaWeights[0] / 255, LumaWeights[1] / 255, LumaWeights[2] / 255);
+        var gray = empty([1, image.Height, image.Width], float32);
+        image.ProcessPixelRows(rows =>
         {
-            var rgba = new byte[image.Width * image.Height * 4];
-            image.CopyPixelDataTo(rgba);
-            using var scope = NewDisposeScope();
-            var pixels = tensor(rgba, [image.Height, image.Width, 4]).to(float32).div_(255);
-            var weights = tensor(LumaWeights.Select(w => (float)w).ToArray());
-            var luma = pixels[.., .., ..3].matmul(weights);
-            var alpha = pixels[.., .., 3];
-            // Composite on white: a*luma + (1-a)*1.
-            var gray = luma.sub_(1).mul_(alpha).add_(1).clamp_(0, 1);
-            return gray.unsqueeze(0).MoveToOuterDisposeScope();
-        }
+            var values = MemoryMarshal.Cast<byte, float>(gray.bytes);
+            for (var y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                var line = values.Slice(y * rows.Width, rows.Width);
+                for (var x = 0; x < row.Length; x++)
+                {
+                    var p = row[x];
+                    // Composited on black: alpha * luma + (1 - alpha) * 0.
+                    line[x] = (float)Math.Clamp(p.A / 255.0 * (red * p.R + green * p.G + blue * p.B), 0, 1);
+                }
+            }
+        });
+        return gray;
     }
 
     /// <summary>

@@ -1,22 +1,30 @@
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
 
 /// <summary>
 /// Additive white Gaussian noise exactly as the Keras example: x + sigma * N(0,1), clipped to [0,1].
+/// Sigma is in [0, 10]: at 10 only about 4% of pixels (1 / (sigma * sqrt(2 pi))) stay strictly between black and white,
+/// so a larger sigma no longer changes the picture, only moves it towards float overflow.
 /// </summary>
-public sealed record GaussianNoise(double Sigma = GaussianNoise.DefaultSigma) : NoiseSpec
+[JsonConverter(typeof(NoiseSpecJsonConverter))] // the base's attribute is not inherited: JSON reads a kind by its own type too
+public sealed record GaussianNoise : NoiseSpec
 {
     public const string Name = "gaussian";
     public const double DefaultSigma = 0.5;
 
-    /// <summary>Standard deviation of the noise before clipping; at least 0.</summary>
-    public double Sigma { get; init => field = Check(value, value >= 0, Name, "sigma", ">= 0"); } =
-        Check(Sigma, Sigma >= 0, Name, "sigma", ">= 0");
+    /// <summary>The kind's name, parameter, valid interval and default.</summary>
+    public static NoiseKind Definition { get; } = new(Name, "sigma", 0, 10, DefaultSigma);
 
-    public override string Kind => Name;
-    public override double Parameter => Sigma;
+    /// <summary>Noise of one level, or with <paramref name="upTo"/> a range: each image then draws its own sigma
+    /// uniformly from [sigma, upTo] (blind denoising).</summary>
+    /// <exception cref="ArgumentException">A level is outside [0, 10], or upTo is not above sigma.</exception>
+    public GaussianNoise(double sigma = DefaultSigma, double? upTo = null) : base(Definition, sigma, upTo) { }
 
-    private protected override Tensor Corrupt(Tensor clean, Generator generator) =>
-        empty_like(clean).normal_(0, Sigma, generator).add_(clean);
+    /// <summary>Standard deviation of the noise before clipping (the low end for a range).</summary>
+    public double Sigma => Parameter;
+
+    private protected override Tensor Corrupt(Tensor clean, Tensor sigma, Generator generator) =>
+        empty_like(clean).normal_(0, 1, generator).mul_(sigma).add_(clean);
 }

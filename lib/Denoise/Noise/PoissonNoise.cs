@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -5,19 +6,27 @@ namespace Denoise.Noise;
 /// <summary>
 /// Shot noise: a pixel of brightness x counts Poisson(x * Peak) photons, x' = count / Peak, clipped.
 /// The mean is preserved and the variance is x / Peak, so a lower peak means a noisier image.
+/// Peak is in [1, 1e6]: below one photon any photon is brighter than white and clips, so the image turns binary
+/// (and a peak near 1e-300 gives 0/0 = NaN); at 1e6 a white pixel's noise (std 0.001) is a quarter of an 8-bit grey step,
+/// and far above it libtorch's float32 sampler returns garbage (mean 0.004 instead of 0.5 at 1e20, measured).
 /// </summary>
-public sealed record PoissonNoise(double Peak = PoissonNoise.DefaultPeak) : NoiseSpec
+[JsonConverter(typeof(NoiseSpecJsonConverter))] // the base's attribute is not inherited: JSON reads a kind by its own type too
+public sealed record PoissonNoise : NoiseSpec
 {
     public const string Name = "poisson";
     public const double DefaultPeak = 30;
 
-    /// <summary>Photon count of a white pixel; greater than 0.</summary>
-    public double Peak { get; init => field = Check(value, value > 0, Name, "peak", "> 0"); } =
-        Check(Peak, Peak > 0, Name, "peak", "> 0");
+    /// <summary>The kind's name, parameter, valid interval and default.</summary>
+    public static NoiseKind Definition { get; } = new(Name, "peak", 1, 1_000_000, DefaultPeak);
 
-    public override string Kind => Name;
-    public override double Parameter => Peak;
+    /// <summary>Noise of one level, or with <paramref name="upTo"/> a range: each image then draws its own peak
+    /// uniformly from [peak, upTo] (blind denoising).</summary>
+    /// <exception cref="ArgumentException">A level is outside [1, 1e6], or upTo is not above peak.</exception>
+    public PoissonNoise(double peak = DefaultPeak, double? upTo = null) : base(Definition, peak, upTo) { }
 
-    private protected override Tensor Corrupt(Tensor clean, Generator generator) =>
-        poisson(clean.clamp(0, 1).mul_(Peak), generator).div_(Peak);
+    /// <summary>Photon count of a white pixel (the low end for a range).</summary>
+    public double Peak => Parameter;
+
+    private protected override Tensor Corrupt(Tensor clean, Tensor peak, Generator generator) =>
+        poisson(clean.clamp(0, 1).mul_(peak), generator).div_(peak);
 }

@@ -76,4 +76,27 @@ public sealed class DataCommandTests : IDisposable
         Assert.Single(error.TrimEnd().Split('\n'));
         Assert.Contains("absent: file not found", error);
     }
+
+    [Fact]
+    public void Fetch_into_a_data_dir_that_is_a_file_fails_with_one_line_naming_it()
+    {
+        var file = _temp.File("data");
+        File.WriteAllText(file, "x");
+
+        var (exit, _, error) = Run("data", "fetch", "--data-dir", file);
+
+        Assert.Equal(CommandRunner.Failure, exit);
+        Assert.Equal($"denoise: {file}: the data folder is a file, not a folder - set DENOISE_DATA (or --data-dir) to the folder that holds mnist/ and fashion-mnist/", error.Trim());
+    }
+
+    [Fact]
+    public void Info_on_a_folder_fails_with_one_line_saying_what_it_is()
+    {
+        var folder = Directory.CreateDirectory(_temp.File("t10k-images-idx3-ubyte")).FullName;
+
+        var (exit, _, error) = Run("data", "info", folder);
+
+        Assert.Equal(CommandRunner.Failure, exit);
+        Assert.Equal($"denoise: {folder}: is a folder, not a regular file - give the path of a file", error.Trim());
+    }
 }

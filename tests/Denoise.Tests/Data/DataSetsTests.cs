@@ -16,7 +16,7 @@ public sealed class DataSetsTests : IDisposable
     [Fact]
     public void Images_are_float32_N_1_28_28_scaled_by_1_over_255()
     {
-        using var set = DataSets.Load(DataSetKind.Mnist, Split.Train, folder: _temp.Path);
+        using var set = DataSets.Read(DataSetKind.Mnist, Split.Train, null, _temp.Path);
 
         Assert.Equal("MNIST train", set.Name);
         Assert.Equal(ScalarType.Float32, set.Images.dtype);
@@ -32,7 +32,7 @@ public sealed class DataSetsTests : IDisposable
     [Fact]
     public void Labels_are_int64_class_indices()
     {
-        using var set = DataSets.Load(DataSetKind.Mnist, Split.Train, folder: _temp.Path);
+        using var set = DataSets.Read(DataSetKind.Mnist, Split.Train, null, _temp.Path);
 
         Assert.Equal(ScalarType.Int64, set.Labels.dtype);
         Assert.Equal(new long[] { 7, 0, 9, 3 }, set.Labels.data<long>().ToArray());
@@ -41,7 +41,7 @@ public sealed class DataSetsTests : IDisposable
     [Fact]
     public void Limit_keeps_the_first_images_and_labels()
     {
-        using var set = DataSets.Load(DataSetKind.Mnist, Split.Train, limit: 2, folder: _temp.Path);
+        using var set = DataSets.Read(DataSetKind.Mnist, Split.Train, 2, _temp.Path);
 
         Assert.Equal(2, set.Count);
         Assert.Equal([2L], set.Labels.shape);
@@ -51,7 +51,7 @@ public sealed class DataSetsTests : IDisposable
     [Fact]
     public void Fashion_gz_files_load_like_MNIST()
     {
-        using var set = DataSets.Load(DataSetKind.FashionMnist, Split.Test, folder: _temp.Path);
+        using var set = DataSets.Read(DataSetKind.FashionMnist, Split.Test, null, _temp.Path);
 
         Assert.Equal("Fashion-MNIST test", set.Name);
         Assert.Equal([3L, 1, 28, 28], set.Images.shape);
@@ -64,7 +64,7 @@ public sealed class DataSetsTests : IDisposable
     {
         DigitSet set;
         using (NewDisposeScope())
-            set = DataSets.Load(DataSetKind.Mnist, Split.Test, folder: _temp.Path);
+            set = DataSets.Read(DataSetKind.Mnist, Split.Test, null, _temp.Path);
 
         using (set)
             Assert.Equal(3, set.Images.shape[0]);
@@ -75,7 +75,7 @@ public sealed class DataSetsTests : IDisposable
     {
         IdxFile.Write(DataCatalog.Find(DataSetKind.Mnist, Split.Test, labels: true).PathIn(_temp.Path), [2], new byte[] { 1, 2 });
 
-        var e = Assert.Throws<InvalidDataException>(() => DataSets.Load(DataSetKind.Mnist, Split.Test, folder: _temp.Path));
+        var e = Assert.Throws<InvalidDataException>(() => DataSets.Read(DataSetKind.Mnist, Split.Test, null, _temp.Path));
 
         Assert.StartsWith("t10k-labels-idx1-ubyte: 2 labels for 3 images in t10k-images-idx3-ubyte", e.Message);
     }
@@ -97,7 +97,7 @@ public sealed class DataSetsTests : IDisposable
         var images = DataCatalog.Find(DataSetKind.Mnist, Split.Train, labels: false).PathIn(_temp.Path);
         File.WriteAllBytes(images, File.ReadAllBytes(images)[..100]);
 
-        var e = Assert.Throws<InvalidDataException>(() => DataSets.Load(DataSetKind.Mnist, Split.Train, folder: _temp.Path));
+        var e = Assert.Throws<InvalidDataException>(() => DataSets.Read(DataSetKind.Mnist, Split.Train, null, _temp.Path));
 
         Assert.StartsWith("train-images-idx3-ubyte: truncated", e.Message);
     }

@@ -56,6 +56,15 @@ public sealed class DataStatsTests
     }
 
     [Fact]
+    public void Sample_indices_depend_on_all_64_bits_of_the_seed()
+    {
+        var low = DataStats.SampleIndices(1000, 20, seed: 41);
+        var high = DataStats.SampleIndices(1000, 20, seed: 41 + (1L << 32));
+
+        Assert.NotEqual(low, high);
+    }
+
+    [Fact]
     public void Summary_reports_count_shape_and_pixel_range()
     {
         using var set = new DigitSet("tiny", tensor(new float[] { 0f, 0.5f, 1f, 0.5f }).reshape(2, 1, 1, 2), tensor(new long[] { 3, 4 }));

@@ -12,7 +12,7 @@ public sealed class DigitDataViewTests : IDisposable
     public DigitDataViewTests()
     {
         Samples.WriteDataFolder(_temp.Path, count: 3, [4, 1, 8]);
-        _set = DataSets.Load(DataSetKind.Mnist, Split.Train, folder: _temp.Path);
+        _set = DataSets.Read(DataSetKind.Mnist, Split.Train, null, _temp.Path);
     }
 
     public void Dispose()

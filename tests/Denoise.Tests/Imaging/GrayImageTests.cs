@@ -96,22 +96,44 @@ public sealed class GrayImageTests : IDisposable
     }
 
     [Fact]
-    public void Transparent_pixels_are_composited_on_white()
+    public void Transparent_pixels_are_composited_on_black()
     {
         var path = folder.File("alpha.png");
-        using (var colour = new Image<Rgba32>(3, 1))
+        using (var colour = new Image<Rgba32>(4, 1))
         {
-            colour[0, 0] = new Rgba32(0, 0, 0, 0);
-            colour[1, 0] = new Rgba32(0, 0, 0, 51);
-            colour[2, 0] = new Rgba32(0, 0, 0, 255);
+            colour[0, 0] = new Rgba32(255, 255, 255, 0);
+            colour[1, 0] = new Rgba32(255, 255, 255, 51);
+            colour[2, 0] = new Rgba32(255, 255, 255, 255);
+            colour[3, 0] = new Rgba32(0, 0, 0, 0);
             colour.SaveAsPng(path);
         }
 
         using var gray = GrayImage.Load(path);
 
-        // a * 0 + (1 - a) * 1 with a = 0, 0.2, 1.
+        // a * 1 + (1 - a) * 0 with a = 0, 0.2, 1 for white, and 0 for transparent black.
         var actual = gray.flatten().data<float>().ToArray();
-        Assert.Equal([1.0, 0.8, 0.0], actual.Select(v => Math.Round(v, 5)));
+        Assert.Equal([0.0, 0.2, 1.0, 0.0], actual.Select(v => Math.Round(v, 5)));
+    }
+
+    [Fact]
+    public void A_white_digit_on_a_transparent_background_stays_a_white_digit_on_black()
+    {
+        // A 7 drawn in white on a fully transparent canvas, as drawing programs save it.
+        var path = folder.File("seven.png");
+        using (var digit = new Image<Rgba32>(8, 8, new Rgba32(255, 255, 255, 0)))
+        {
+            for (var x = 1; x < 7; x++)
+                digit[x, 1] = new Rgba32(255, 255, 255, 255);
+            for (var y = 2; y < 7; y++)
+                digit[7 - y, y] = new Rgba32(255, 255, 255, 255);
+            digit.SaveAsPng(path);
+        }
+
+        using var gray = GrayImage.Load(path);
+
+        // 6 + 5 = 11 white stroke pixels, the other 53 black: not a white square.
+        Assert.Equal(11, gray.eq(1).sum().item<long>());
+        Assert.Equal(53, gray.eq(0).sum().item<long>());
     }
 
     [Fact]
@@ -151,7 +173,7 @@ public sealed class GrayImageTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => GrayImage.Load(path));
 
-        Assert.StartsWith($"{path}: not a PNG/JPEG image (ImageSharp: ", error.Message);
+        Assert.StartsWith($"{path}: not a PNG, JPEG, BMP, GIF, TIFF or WebP image (", error.Message);
     }
 
     [Fact]

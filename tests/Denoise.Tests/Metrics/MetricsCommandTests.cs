@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Denoise.Cli;
+using Denoise.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -116,7 +117,7 @@ public sealed class MetricsCommandTests : IDisposable
 
         Assert.Equal(CommandRunner.Failure, exit);
         Assert.Single(error.Trim().Split('\n'));
-        Assert.StartsWith($"denoise: {text}: not a PNG/JPEG image", error);
+        Assert.StartsWith($"denoise: {text}: not a {GrayImage.FormatList} image", error);
     }
 
     [Fact]

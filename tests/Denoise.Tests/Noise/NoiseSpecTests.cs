@@ -39,25 +39,55 @@ public sealed class NoiseSpecTests
         Assert.Equal(0.5, ((GaussianNoise)NoiseSpec.Parse("gaussian")).Sigma);
     }
 
+    const string Kinds = "gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA";
+    const string Forms = Kinds + "; gaussian SIGMA in [0,10], saltpepper AMOUNT in [0,1], poisson PEAK in [1,1000000], speckle SIGMA in [0,10]; "
+        + "a range LOW-HIGH such as gaussian:0.1-0.9 gives each image its own level, drawn uniformly";
+
+    [Fact]
+    public void ValidForms_lists_every_kind_with_its_interval_and_the_range_form()
+    {
+        Assert.Equal(Forms, NoiseSpec.ValidForms);
+        Assert.Equal(Kinds, NoiseSpec.KindForms);
+    }
+
     [Theory]
-    [InlineData("gausian:0.5", "noise 'gausian:0.5': unknown kind 'gausian'; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
-    [InlineData("", "noise '': no kind given; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
-    [InlineData(":0.5", "noise ':0.5': no kind given; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
-    [InlineData("gaussian:", "noise 'gaussian:': missing value after ':'; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
-    [InlineData("gaussian:abc", "noise 'gaussian:abc': 'abc' is not a number; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
-    [InlineData("gaussian:0,5", "noise 'gaussian:0,5': '0,5' is not a number; use gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA")]
+    [InlineData("gausian:0.5", "noise 'gausian:0.5': unknown kind 'gausian'; use " + Forms)]
+    [InlineData("", "noise '': no kind given; use " + Forms)]
+    [InlineData(":0.5", "noise ':0.5': no kind given; use " + Forms)]
+    [InlineData("gaussian:", "noise 'gaussian:': missing value after ':'; use " + Forms)]
+    [InlineData("gaussian:abc", "noise 'gaussian:abc': 'abc' is neither a number nor a range LOW-HIGH; use " + Forms)]
+    [InlineData("gaussian:0,5", "noise 'gaussian:0,5': '0,5' is neither a number nor a range LOW-HIGH; use " + Forms)]
     [InlineData("saltpepper:1.5", "noise 'saltpepper:1.5': saltpepper amount must be in [0,1], got 1.5")]
     [InlineData("saltpepper:-0.1", "noise 'saltpepper:-0.1': saltpepper amount must be in [0,1], got -0.1")]
-    [InlineData("gaussian:-1", "noise 'gaussian:-1': gaussian sigma must be >= 0, got -1")]
-    [InlineData("gaussian:NaN", "noise 'gaussian:NaN': gaussian sigma must be >= 0, got NaN")]
-    [InlineData("poisson:0", "noise 'poisson:0': poisson peak must be > 0, got 0")]
-    [InlineData("poisson:Infinity", "noise 'poisson:Infinity': poisson peak must be > 0, got Infinity")]
-    [InlineData("speckle:-0.3", "noise 'speckle:-0.3': speckle sigma must be >= 0, got -0.3")]
-    public void Bad_specs_are_rejected_with_a_message_naming_the_spec(string text, string message)
+    [InlineData("gaussian:-1", "noise 'gaussian:-1': gaussian sigma must be in [0,10], got -1")]
+    [InlineData("gaussian:NaN", "noise 'gaussian:NaN': gaussian sigma must be in [0,10], got NaN")]
+    [InlineData("poisson:0", "noise 'poisson:0': poisson peak must be in [1,1000000], got 0")]
+    [InlineData("poisson:Infinity", "noise 'poisson:Infinity': poisson peak must be in [1,1000000], got Infinity")]
+    [InlineData("speckle:-0.3", "noise 'speckle:-0.3': speckle sigma must be in [0,10], got -0.3")]
+    [InlineData("gaussian:10.5", "noise 'gaussian:10.5': gaussian sigma must be in [0,10], got 10.5")]
+    [InlineData("gaussian:1e300", "noise 'gaussian:1e300': gaussian sigma must be in [0,10], got 1E+300")]
+    [InlineData("speckle:1e39", "noise 'speckle:1e39': speckle sigma must be in [0,10], got 1E+39")]
+    [InlineData("poisson:0.5", "noise 'poisson:0.5': poisson peak must be in [1,1000000], got 0.5")]
+    [InlineData("poisson:1e-300", "noise 'poisson:1e-300': poisson peak must be in [1,1000000], got 1E-300")]
+    [InlineData("poisson:1e20", "noise 'poisson:1e20': poisson peak must be in [1,1000000], got 1E+20")]
+    [InlineData("poisson:1000001", "noise 'poisson:1000001': poisson peak must be in [1,1000000], got 1000001")]
+    public void Bad_specs_and_levels_outside_their_interval_are_rejected_with_a_message_naming_the_spec(string text, string message)
     {
         var error = Assert.Throws<FormatException>(() => NoiseSpec.Parse(text));
 
         Assert.Equal(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("gaussian:0")]
+    [InlineData("gaussian:10")]
+    [InlineData("speckle:10")]
+    [InlineData("saltpepper:1")]
+    [InlineData("poisson:1")]
+    [InlineData("poisson:1000000")]
+    public void The_ends_of_each_interval_are_valid(string text)
+    {
+        Assert.Equal(text, NoiseSpec.Parse(text).ToString());
     }
 
     [Fact]
@@ -70,9 +100,10 @@ public sealed class NoiseSpecTests
     }
 
     [Fact]
-    public void Constructors_and_with_expressions_validate_the_parameter()
+    public void Constructors_validate_the_parameter()
     {
         Assert.Throws<ArgumentException>(() => new SaltPepperNoise(2));
-        Assert.Throws<ArgumentException>(() => new PoissonNoise(30) with { Peak = -1 });
+        Assert.Throws<ArgumentException>(() => new PoissonNoise(-1));
+        Assert.Throws<ArgumentException>(() => new GaussianNoise(0.5, upTo: 0.4));
     }
 }

@@ -122,9 +122,14 @@ public sealed class NoiseStatisticsTests
         using var first = noise.Apply(clean, seed: 42);
         using var again = noise.Apply(clean, seed: 42);
         using var other = noise.Apply(clean, seed: 43);
+        // Differs from 42 only above bit 31, which libtorch's own seeding drops.
+        using var high = noise.Apply(clean, seed: 42 + (1L << 32));
+        using var highAgain = noise.Apply(clean, seed: 42 + (1L << 32));
 
         Assert.True(Identical(first, again));
         Assert.False(Identical(first, other));
+        Assert.False(Identical(first, high));
+        Assert.True(Identical(high, highAgain));
     }
 
     [Theory]
