@@ -1,55 +1,97 @@
 using System.CommandLine;
 using Denoise.Imaging;
-using Denoise.Models;
+using Denoise.IO;
 using static TorchSharp.torch;
 
 namespace Denoise.Cli;
 
-/// <summary>`denoise denoise --model M --input IN --output OUT`: clean up a PNG, or every PNG in a folder.</summary>
+/// <summary>
+/// `denoise denoise --model M --input IN --output OUT`: clean up an image, or every image in a folder, and write 8-bit
+/// grayscale PNGs. Every input is vetted from its header before anything is written; then the images are denoised one
+/// at a time (large ones in tiles), so memory stays bounded whatever the folder holds. Inputs are never overwritten.
+/// </summary>
 public static class DenoiseCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model file written by ./denoise train.", Required = true };
-        var input = new Option<string>("--input") { Description = "A PNG file, or a folder of PNG files (colour is converted to gray; any size).", Required = true };
-        var output = new Option<string>("--output") { Description = "The output PNG file, or a folder for a folder input (same file names).", Required = true };
+        var input = new Option<string>("--input")
+        {
+            Description = $"An image file ({GrayImage.FormatList}; colour is converted to gray, transparency composited on black; any size up to {GrayImage.MaxPixels:N0} pixels), or a folder of them.",
+            Required = true,
+        };
+        var output = new Option<string>("--output")
+        {
+            Description = "The output .png file, or for a folder input a folder (each image under its own name, as .png).",
+            Required = true,
+        };
         var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output };
         command.SetAction(parsed =>
         {
             using var loaded = LoadedModel.Load(parsed.GetValue(model)!);
-            var pairs = Pairs(parsed.GetValue(input)!, parsed.GetValue(output)!);
-            // Read every input before writing anything: a bad file in a folder leaves no partial output behind.
-            using var scope = NewDisposeScope();
-            var images = pairs.Select(p => GrayImage.Load(p.Input)).ToList();
-            foreach (var ((_, outputPath), image) in pairs.Zip(images))
+            var plan = Plan(parsed.GetValue(input)!, parsed.GetValue(output)!);
+            foreach (var (inputPath, _) in plan.Pairs)
+                GrayImage.Inspect(inputPath);   // a bad image anywhere fails here, before anything is written
+
+            var written = 0;
+            foreach (var (inputPath, outputPath) in plan.Pairs)
             {
-                using var cleaned = loaded.Denoise(image.unsqueeze(0));
-                GrayImage.Save(cleaned[0], outputPath);
+                using var scope = NewDisposeScope();
+                try
+                {
+                    var cleaned = loaded.Denoise(GrayImage.Load(inputPath).unsqueeze(0));
+                    GrayImage.Save(cleaned[0], outputPath);
+                }
+                catch (Exception e) when (written > 0 && e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // The files written so far are complete (each is renamed into place whole); say how far it got.
+                    throw new IOException($"denoised {written} of {plan.Pairs.Count} images before {inputPath} failed: {CommandRunner.OneLine(e)}", e);
+                }
+                written++;
             }
 
-            parsed.InvocationConfiguration.Output.WriteLine($"denoised {pairs.Count} image{(pairs.Count == 1 ? "" : "s")} -> {parsed.GetValue(output)}");
-            return 0;
+            var skipped = plan.Skipped.Count == 0
+                ? ""
+                : $"; skipped {plan.Skipped.Count} that {(plan.Skipped.Count == 1 ? "is" : "are")} not a regular file ({string.Join(", ", plan.Skipped.Select(Path.GetFileName))})";
+            parsed.InvocationConfiguration.Output.WriteLine($"denoised {written} image{(written == 1 ? "" : "s")} -> {parsed.GetValue(output)}{skipped}");
+            return plan.Skipped.Count == 0 ? 0 : CommandRunner.Failure;
         });
         return command;
     }
 
-    /// <summary>Input and output paths: one pair for a file, one per *.png for a folder.</summary>
-    internal static IReadOnlyList<(string Input, string Output)> Pairs(string input, string output)
+    /// <summary>What to read and write: (input, output) pairs, and a folder's entries that look like images but are not regular files.</summary>
+    internal sealed record WorkPlan(IReadOnlyList<(string Input, string Output)> Pairs, IReadOnlyList<string> Skipped);
+
+    /// <summary>
+    /// One pair for a file; for a folder, one per image file in it (by extension, in any case), written under the same name
+    /// with the extension .png. Refuses every plan that would write over an input.
+    /// </summary>
+    internal static WorkPlan Plan(string input, string output)
     {
-        if (File.Exists(input))
+        if (!Directory.Exists(input))
         {
+            // A FIFO or device given as the input fails here with its own one line.
+            if (!RegularFile.Exists(input))
+                throw new FileNotFoundException($"{input}: no such file or folder");
             if (Directory.Exists(output))
-                throw new ArgumentException($"{output} is a folder; give an output file name for the single input {input}");
-            return [(input, output)];
+                throw new ArgumentException($"--output {output} is a folder; give an output file name for the single input {input}");
+            if (!string.Equals(Path.GetExtension(output), ".png", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"--output {output}: denoised images are written as PNG; give a name ending in .png");
+            return new WorkPlan([(input, OutputFile.Beside(output, input, "input image"))], []);
         }
 
-        if (!Directory.Exists(input))
-            throw new FileNotFoundException($"{input}: no such file or folder");
         if (File.Exists(output))
-            throw new ArgumentException($"{output} is a file; a folder input ({input}) needs an output folder");
-        var files = Directory.GetFiles(input, "*.png").Order(StringComparer.Ordinal).ToList();
+            throw new ArgumentException($"--output {output} is a file; a folder input ({input}) needs an output folder");
+        if (OutputFile.SamePlace(output, input))
+            throw new ArgumentException($"--output {output} is the input folder; the denoised images would replace the originals - give another folder");
+
+        var candidates = Directory.EnumerateFileSystemEntries(input).Where(GrayImage.IsImageFile).Order(StringComparer.Ordinal).ToList();
+        var files = candidates.Where(RegularFile.IsRegular).ToList();
         if (files.Count == 0)
-            throw new FileNotFoundException($"{input}: the folder holds no .png files");
-        return files.Select(f => (f, Path.Combine(output, Path.GetFileName(f)))).ToList();
+            throw new FileNotFoundException($"{input}: the folder holds no image files ({string.Join(", ", GrayImage.Extensions)}, in any case)");
+        var pairs = files.Select(f => (f, Path.Combine(output, Path.ChangeExtension(Path.GetFileName(f), ".png")))).ToList();
+        if (pairs.GroupBy(p => p.Item2).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            throw new ArgumentException($"{string.Join(" and ", clash.Select(p => Path.GetFileName(p.f)))} would both be written as {clash.Key}; rename one");
+        return new WorkPlan(pairs, [.. candidates.Except(files)]);
     }
 }

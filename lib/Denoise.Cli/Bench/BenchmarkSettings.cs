@@ -27,7 +27,7 @@ public sealed record BenchmarkSettings(
     public TrainingOptions Recipe => Architectures.Get(Architecture).Recipe;
 
     /// <summary>The recipe's Gaussian σ, which the PyTorch side draws too.</summary>
-    public double Sigma => Recipe.Noise is GaussianNoise gaussian
+    public double Sigma => Recipe.Noise is GaussianNoise { IsRange: false } gaussian
         ? gaussian.Sigma
-        : throw new ArgumentException($"bench draws Gaussian noise on both sides; {Architecture}'s recipe uses {Recipe.Noise}");
+        : throw new ArgumentException($"bench draws Gaussian noise of one level on both sides; {Architecture}'s recipe uses {Recipe.Noise}");
 }

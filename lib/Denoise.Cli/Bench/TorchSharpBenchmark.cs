@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Denoise.Data;
 using Denoise.Models;
+using Denoise.Randomness;
 using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -108,7 +109,7 @@ public static class TorchSharpBenchmark
     /// <summary>Noisy/clean pairs of random training images, the noise of the architecture's recipe (clipped), seeded.</summary>
     private static List<(Tensor Noisy, Tensor Clean)> MakeBatches(Tensor images, int count, TrainingOptions recipe, int seed)
     {
-        using var generator = new Generator((ulong)seed);
+        using var generator = SeededGenerator.Create(seed);
         var batches = new List<(Tensor, Tensor)>(count);
         for (var i = 0; i < count; i++)
         {

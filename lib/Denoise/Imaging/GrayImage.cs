@@ -90,7 +90,21 @@ public static class GrayImage
         return Decode(stream, name);
     }
 
-    private static Tensor Decode(Stream stream, string name)
+    /// <summary>
+    /// The width and height of an image file from its header alone, with every check <see cref="Load"/> makes before it
+    /// decodes (a regular file, one of <see cref="Formats"/>, at most <see cref="MaxPixels"/>): to vet a folder of images
+    /// before any is decoded or anything is written.
+    /// </summary>
+    public static (int Width, int Height) Inspect(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!RegularFile.Exists(path))
+            throw new FileNotFoundException($"{path}: no such image file", path);
+        using var stream = File.OpenRead(path);
+        return Identify(stream, path);
+    }
+
+    private static (int Width, int Height) Identify(Stream stream, string name)
     {
         var info = ImageSharp(name, () => Image.Identify(Decoders, stream))
             ?? throw new InvalidDataException($"{name}: not a {FormatList} image (its first bytes match none of them)");
@@ -98,6 +112,12 @@ public static class GrayImage
         if (pixels > MaxPixels)
             throw new InvalidDataException(
                 $"{name}: {info.Width}x{info.Height} = {pixels} pixels, more than the {MaxPixels} (8192x8192) an image may have here - scale it down or cut it into parts");
+        return (info.Width, info.Height);
+    }
+
+    private static Tensor Decode(Stream stream, string name)
+    {
+        Identify(stream, name);
         stream.Position = 0;
         using var image = ImageSharp(name, () => Image.Load<Rgba32>(Decoders, stream));
         return ToGray(image);

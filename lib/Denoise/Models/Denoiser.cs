@@ -1,3 +1,4 @@
+using Denoise.Randomness;
 using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -57,7 +58,7 @@ public abstract class Denoiser : Module<Tensor, Tensor>
     /// <summary>Calls <see cref="Initialize"/> with a generator seeded from <paramref name="seed"/>; derived constructors call it last.</summary>
     protected void InitializeFrom(long seed)
     {
-        using var generator = new Generator(unchecked((ulong)seed));
+        using var generator = SeededGenerator.Create(seed);
         using var noGrad = no_grad();
         Initialize(generator);
     }

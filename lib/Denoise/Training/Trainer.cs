@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Denoise.Metrics;
 using Denoise.Models;
+using Denoise.Randomness;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -70,7 +71,8 @@ public sealed class Trainer : IDisposable
         {
             var watch = Stopwatch.StartNew();
             Model.train();
-            using var generator = new Generator(EpochSeed(Options.Seed, epoch));
+            // EpochSeed mixes all 64 bits of the run's seed; its low 32 seed the shuffle exactly as before 64-bit seeds.
+            using var generator = SeededGenerator.Create(unchecked((long)(EpochSeed(Options.Seed, epoch) & uint.MaxValue)));
             using var order = randperm(count, generator: generator);
             // Summed on the tensor side and read once per epoch: a per-batch .item() would stall every step.
             using var lossSum = zeros(1, dtype: ScalarType.Float64);
