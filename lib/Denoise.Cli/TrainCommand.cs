@@ -22,7 +22,8 @@ public static class TrainCommand
     /// Makes the (noisy, clean) training and test pairs for a run's options; the command disposes the result.
     /// By default: <see cref="TrainingData.Load"/> from the data folder (tests pass tiny data instead).
     /// </param>
-    public static Command Create(Func<TrainingOptions, CancellationToken, TrainingData>? loadData = null)
+    /// <param name="stop">Stops training like Ctrl+C does (for hosts and tests).</param>
+    public static Command Create(Func<TrainingOptions, CancellationToken, TrainingData>? loadData = null, CancellationToken stop = default)
     {
         loadData ??= (options, _) => TrainingData.Load(options);
         var arch = new Option<string>("--arch") { Description = $"The architecture to train: {Architectures.Names}.", DefaultValueFactory = _ => ConvAutoencoder.ArchitectureName };
@@ -76,7 +77,7 @@ public static class TrainCommand
             var options = trainer.Options;
             if (trainer.CompletedEpochs < options.Epochs)
             {
-                using var cancel = new CancellationTokenSource();
+                using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 ConsoleCancelEventHandler onCancel = (_, e) =>
                 {
                     // Stop at the next batch boundary instead of killing the process mid-write.

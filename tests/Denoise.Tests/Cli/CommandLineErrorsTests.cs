@@ -53,4 +53,52 @@ public sealed class CommandLineErrorsTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Equal($"denoise: {missing}: no such file", error.Trim());
     }
+
+    [Theory]
+    [InlineData("--threads", "0")]
+    [InlineData("--batches", "-1")]
+    [InlineData("--repeat", "0")]
+    [InlineData("--chunk", "0")]
+    public void Bench_names_the_option_that_cannot_work(string option, string value)
+    {
+        var (exit, _, error) = Run("bench", option, value, "--skip-pytorch", "--json", folder.File("bench.json"));
+
+        Assert.Equal((1, $"denoise: {option} must be at least 1, got {value}"), (exit, error.Trim()));
+        Assert.False(File.Exists(folder.File("bench.json")));
+    }
+
+    [Fact]
+    public void A_model_whose_metadata_holds_a_bad_noise_spec_is_named()
+    {
+        var path = folder.File("bad-noise.dat");
+        var json = System.Text.Encoding.UTF8.GetBytes("""{"Architecture":"conv-autoencoder","Training":{"Noise":"gaussian:-3"}}""");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            writer.Write(System.Text.Encoding.ASCII.GetBytes(Denoise.Models.ModelFile.Magic));
+            writer.Write(json.Length);
+            writer.Write(json);
+        }
+
+        var (exit, _, error) = Run("evaluate", "--model", path);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"denoise: {path}: the model file is truncated or corrupt (noise 'gaussian:-3': ", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Evaluate_json_carries_a_score_that_is_not_a_number_as_null()
+    {
+        var finite = new Denoise.Metrics.QualityReport([0.01], [20.0], [0.9]);
+        var broken = new Denoise.Metrics.QualityReport([double.NaN], [double.NaN], [double.NaN]);
+        var comparison = new Denoise.Metrics.DenoisingComparison(finite, finite, finite, broken);
+
+        var json = Denoise.Cli.EvaluateCommand.ToJson("m.dat", "conv-autoencoder", Denoise.Data.DataSetKind.Mnist, new Denoise.Noise.GaussianNoise(0.5), 1, comparison);
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var denoised = document.RootElement.GetProperty("denoised");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, denoised.GetProperty("psnr").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, denoised.GetProperty("ssim").ValueKind);
+        Assert.Equal(20.0, document.RootElement.GetProperty("noisy").GetProperty("psnr").GetDouble());
+    }
 }

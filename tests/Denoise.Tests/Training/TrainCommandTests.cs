@@ -14,9 +14,12 @@ public sealed class TrainCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(Func<TrainingOptions, CancellationToken, TrainingData>? load, params string[] args)
+    private static (int Code, string Out, string Err) Run(Func<TrainingOptions, CancellationToken, TrainingData>? load, params string[] args) =>
+        Run(load, CancellationToken.None, args);
+
+    private static (int Code, string Out, string Err) Run(Func<TrainingOptions, CancellationToken, TrainingData>? load, CancellationToken stop, params string[] args)
     {
-        var root = new RootCommand("test") { TrainCommand.Create(load) };
+        var root = new RootCommand("test") { TrainCommand.Create(load, stop) };
         var output = new StringWriter();
         var error = new StringWriter();
         var code = CommandRunner.Run(root, args, output, error);
@@ -148,6 +151,20 @@ public sealed class TrainCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.StartsWith("denoise: data set 'cifar' is not known; use mnist or fashion-mnist", error);
+    }
+
+    [Fact]
+    public void Stopping_a_resumed_run_says_how_to_continue_it_with_its_own_output()
+    {
+        var path = Path.Combine(folder, "sub", "m.dat");
+        Assert.Equal(0, Run((_, _) => SyntheticPairs.Make(16, 4, 1), "train", "--epochs", "1", "--batch", "8", "--output", path).Code);
+        using var stop = new CancellationTokenSource();
+
+        var (code, _, error) = Run((_, _) => { stop.Cancel(); return SyntheticPairs.Make(16, 4, 1); }, stop.Token,
+            "train", "--resume", "--epochs", "3", "--output", path);
+
+        Assert.Equal(1, code);
+        Assert.Equal($"denoise: training cancelled; {path}.checkpoint holds epoch 1 - continue with ./denoise train --resume --output {path}\n", error);
     }
 
     /// <summary>The seed network under a second name, so that --arch can differ from a checkpoint's.</summary>
