@@ -70,6 +70,19 @@ public static class Charts
         return Finish(Chart.Plot(traces, layout));
     }
 
+    /// <summary>One line per named series, each with its own x values (e.g. quality against minutes for runs of different lengths).</summary>
+    public static PlotlyChart Curves(IEnumerable<(string Name, double[] X, double[] Y)> series, string title, string xTitle, string yTitle)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var all = series.ToArray();
+        if (all.Length == 0)
+            throw new ArgumentException($"Charts '{title}': no series to plot.", nameof(series));
+        var traces = all.Select(s => s.X.Length == s.Y.Length
+            ? new Scatter { x = s.X, y = s.Y, name = s.Name, mode = s.X.Length <= MaxPointsWithMarkers ? "lines+markers" : "lines" }
+            : throw new ArgumentException($"Charts.Curves '{title}': series '{s.Name}' has {s.X.Length} x values but {s.Y.Length} y values.", nameof(series))).ToArray();
+        return Finish(Chart.Plot(traces, NewLayout(title, xTitle, yTitle, showLegend: traces.Length > 1)));
+    }
+
     private static (string Name, double[] Values)[] Named(IEnumerable<(string Name, double[] Values)> series, string title)
     {
         ArgumentNullException.ThrowIfNull(series);

@@ -24,6 +24,7 @@ public static class DenoiseFormatters
         RegisterHtml<ModelSummary>(ModelHtml.Summary);
         RegisterHtml<TrainingHistory>(history => Charts.ToHtml(ModelHtml.LossCurves(history)));
         RegisterHtml<TrainingStatus>(status => status.ToHtml());
+        RegisterHtml<NoiseSlider>(slider => slider.ToHtml());
         Formatter.Register<TrainingStatus>(status => status.ToString(), PlainTextMimeType);
     }
 

@@ -18,5 +18,5 @@ public static class ModelHtml
     public static PlotlyChart LossCurves(TrainingHistory history) => Charts.Lines(
         history.Select(r => (double)r.Epoch),
         [("loss", history.Losses.ToArray()), ("val_loss", history.ValLosses.ToArray())],
-        "Loss per epoch", "epoch", "binary cross-entropy");
+        "Loss per epoch", "epoch", "loss (the run's training loss)");
 }

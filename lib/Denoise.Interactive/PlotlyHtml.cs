@@ -25,16 +25,25 @@ internal static class PlotlyHtml
         var call = plotting.IndexOf(NewPlot, StringComparison.Ordinal);
         if (call < 0)
             throw new InvalidOperationException($"XPlot's plotting script no longer contains '{NewPlot}'; PlotlyHtml needs updating for this XPlot version.");
-        var id = WebUtility.HtmlEncode(chart.Id);
+        return Wrap(chart.Id, chart.Width, chart.Height, $"{plotting[..call]}{UpgradeTitles}\n    {plotting[call..]}");
+    }
+
+    /// <summary>A figure given as plotly.js JSON (data traces and layout, e.g. with sliders that XPlot cannot express).</summary>
+    public static string Of(string id, int width, int height, string dataJson, string layoutJson) =>
+        Wrap(id, width, height, $"var data = {dataJson};\n    var layout = {layoutJson};\n    {NewPlot}'{id}', data, layout);");
+
+    /// <summary>The div and the script that runs <paramref name="plotting"/> once plotly.js is on the page.</summary>
+    private static string Wrap(string chartId, int width, int height, string plotting)
+    {
+        var id = WebUtility.HtmlEncode(chartId);
         // Exported reports inline plotly.js once in <head>. A live notebook (VS Code) has none: the first chart loads it
         // from the CDN and every chart waits for that one load; offline, the div says why it stays blank.
         return $$"""
-            <div id="{{id}}" style="width: {{chart.Width}}px; height: {{chart.Height}}px;"></div>
+            <div id="{{id}}" style="width: {{width}}px; height: {{height}}px;"></div>
             <script>
             (function () {
               var draw = function () {
-                {{plotting[..call]}}{{UpgradeTitles}}
-                {{plotting[call..]}}
+                {{plotting}}
               };
               if (typeof Plotly !== 'undefined') { draw(); return; }
               window.denoisePlotly = window.denoisePlotly || new Promise(function (resolve, reject) {
