@@ -47,6 +47,45 @@ class ConvAutoencoder(nn.Module):
         x = F.interpolate(F.relu(self.decode2(x)), scale_factor=2, mode="nearest")
         return self.output(x)  # logits; the idiomatic loop applies sigmoid itself
 
+    sigmoid_output = True
+
+
+class UNet(nn.Module):
+    """The stronger model, layer for layer (same names as lib/Denoise/Models/UNet.cs): a 3x3 stem at full resolution,
+    space-to-depth, a U-Net on the half-resolution grid, depth-to-space; PyTorch's default initialisation."""
+
+    sigmoid_output = False
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(1, 16, 3, padding=1)
+        self.encode1 = nn.Conv2d(64, 32, 3, padding=1)
+        self.encode2 = nn.Conv2d(32, 64, 3, padding=1)
+        self.middle = nn.Conv2d(64, 96, 3, padding=1)
+        self.up2 = nn.ConvTranspose2d(96, 64, 2, stride=2)
+        self.decode2 = nn.Conv2d(128, 64, 3, padding=1)
+        self.up1 = nn.ConvTranspose2d(64, 32, 2, stride=2)
+        self.decode1 = nn.Conv2d(64, 32, 3, padding=1)
+        self.output = nn.Conv2d(32, 4, 3, padding=1)
+
+    def forward(self, x, channels_last=False):
+        full = F.relu(self.stem(x))
+        if channels_last:
+            full = full.contiguous(memory_format=torch.channels_last)
+        half = F.pixel_unshuffle(full, 2)
+        skip1 = F.relu(self.encode1(half))
+        skip2 = F.relu(self.encode2(F.max_pool2d(skip1, 2)))
+        x = F.relu(self.middle(F.max_pool2d(skip2, 2, ceil_mode=True)))
+        x = F.relu(self.up2(x)[:, :, :skip2.shape[2], :skip2.shape[3]])
+        x = F.relu(self.decode2(torch.cat([x, skip2], 1)))
+        x = F.relu(self.up1(x))
+        x = F.relu(self.decode1(torch.cat([x, skip1], 1)))
+        y = F.pixel_shuffle(self.output(x), 2)
+        return y if self.training else y.clamp(0, 1)
+
+
+ARCHITECTURES = {"conv-autoencoder": ConvAutoencoder, "unet": UNet}
+
 
 # Row (and column) mixing of a 3x3 kernel over a nearest-upsampled image, per output phase:
 # phase 0 reads low-res rows (i-1, i) with taps (w0, w1+w2); phase 1 reads (i, i+1) with (w0+w1, w2).
@@ -111,9 +150,14 @@ LOSSES = {
 }
 
 
+def outputs(model, x):
+    """What the network returns as images: the sigmoid of the seed model's logits, the U-Net's output as it is."""
+    return torch.sigmoid(model(x)) if model.sigmoid_output else model(x)
+
+
 def train_step_idiomatic(model, opt, noisy, clean, loss_fn):
     opt.zero_grad()
-    loss = loss_fn(torch.sigmoid(model(noisy)), clean)
+    loss = loss_fn(outputs(model, noisy), clean)
     loss.backward()
     opt.step()
     return loss
@@ -126,6 +170,20 @@ def train_step_tuned(model, opt, noisy, clean, chunk):
         x, t = noisy[s:s + chunk], clean[s:s + chunk]
         logits = fast_logits_phased(model, x)
         loss = F.binary_cross_entropy_with_logits(logits, F.pixel_unshuffle(t, 2)) * (x.shape[0] / BATCH)
+        loss.backward()
+        total = loss.detach() if total is None else total + loss.detach()
+    opt.step()
+    return total
+
+
+def train_step_tuned_unet(model, opt, noisy, clean, chunk, loss_fn):
+    """The U-Net's tuned step: chunks with gradient accumulation and channels-last activations (what our fast path does
+    on one thread)."""
+    opt.zero_grad(set_to_none=True)
+    total = None
+    for s in range(0, noisy.shape[0], chunk):
+        x, t = noisy[s:s + chunk], clean[s:s + chunk]
+        loss = loss_fn(model(x, channels_last=True), t) * (x.shape[0] / noisy.shape[0])
         loss.backward()
         total = loss.detach() if total is None else total + loss.detach()
     opt.step()
@@ -200,9 +258,11 @@ def predict_parallel(model, images, workers, piece=64):
 
 def predict(model, images, tuned):
     with torch.no_grad():
-        if tuned:
+        if tuned and isinstance(model, ConvAutoencoder):
             return F.pixel_shuffle(torch.sigmoid(fast_logits_phased(model, images)), 2)
-        return torch.sigmoid(model(images))
+        if tuned:
+            return model(images, channels_last=True)
+        return outputs(model, images)
 
 
 def rss_mb():
@@ -220,7 +280,7 @@ def rss_mb():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("mode", choices=["pytorch", "pytorch_tuned"])
-    ap.add_argument("--arch", default="conv-autoencoder", choices=["conv-autoencoder"])
+    ap.add_argument("--arch", default="conv-autoencoder", choices=sorted(ARCHITECTURES))
     ap.add_argument("--sigma", type=float, default=0.5, help="Gaussian noise of the training recipe")
     ap.add_argument("--loss", default="bce", choices=sorted(LOSSES))
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -249,15 +309,20 @@ def main():
         images = load_mnist(args.data)
         data_load_s = time.perf_counter() - t0
 
-    model = ConvAutoencoder()
+    model = ARCHITECTURES[args.arch]()
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, eps=args.eps)
     batches = make_batches(images, args.warmup + args.batches, seed=1, sigma=args.sigma)
-    if tuned and args.loss != "bce":
+    seed_model = isinstance(model, ConvAutoencoder)
+    if tuned and seed_model and args.loss != "bce":
         raise SystemExit("pytorch_tuned mirrors the seed model's BCE fast path only; use --loss bce")
+    if tuned and not seed_model and workers is not None:
+        raise SystemExit("--workers is for the seed model's tuned step only")
 
     def step(noisy, clean):
         if workers is not None:
             return train_step_tuned_parallel(model, opt, noisy, clean, args.chunk, workers)
+        if tuned and not seed_model:
+            return train_step_tuned_unet(model, opt, noisy, clean, args.chunk, LOSSES[args.loss])
         if tuned:
             return train_step_tuned(model, opt, noisy, clean, args.chunk)
         return train_step_idiomatic(model, opt, noisy, clean, LOSSES[args.loss])

@@ -23,6 +23,18 @@ public static class Architectures
             "the seed model: the Keras denoising notebook's conv autoencoder, 12,193 parameters",
             seed => new ConvAutoencoder(seed),
             new TrainingOptions()));
+        Register(new Architecture(UNet.ArchitectureName,
+            "the stronger model: a half-resolution U-Net with skip connections, 218,788 parameters",
+            seed => new UNet(seed),
+            new TrainingOptions
+            {
+                Loss = DenoisingLoss.MeanSquaredError,
+                BatchSize = 128,
+                LearningRate = 2e-3,
+                Schedule = LearningRateSchedule.Cosine,
+                FreshNoise = true,
+                Minutes = 15,
+            }));
     }
 
     /// <summary>Every registered architecture, in the order they were registered.</summary>

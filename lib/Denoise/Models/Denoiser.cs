@@ -30,6 +30,12 @@ public abstract class Denoiser : Module<Tensor, Tensor>
     public abstract int ReceptiveRadius { get; }
 
     /// <summary>
+    /// Tiles of a large image start on multiples of this: the input-pixel stride of the coarsest pooling window, so that
+    /// every pooling window falls where it falls in the whole image. At least <see cref="SizeMultiple"/>.
+    /// </summary>
+    public virtual int TileGrid => SizeMultiple;
+
+    /// <summary>
     /// True when the output is the sigmoid of <see cref="ForwardLogits"/>: a binary cross-entropy loss then uses the
     /// logits, which equals BCE on the output but stays finite when the sigmoid saturates.
     /// </summary>

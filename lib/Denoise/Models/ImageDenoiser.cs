@@ -60,10 +60,10 @@ public static class ImageDenoiser
                 ? batch
                 : functional.pad(batch, [0, padRight, 0, padBottom], PaddingModes.Replicate);
 
-            var tile = RoundUp(tileSize, multiple);
+            var tile = RoundUp(tileSize, model.TileGrid);
             var result = count == 0 ? padded.clone()
                 : padded.shape[2] * padded.shape[3] <= (long)tile * tile ? Predict(model, padded, batchSize, workers)
-                : InTiles(model, padded, tile, RoundUp(model.ReceptiveRadius, multiple));
+                : InTiles(model, padded, tile, RoundUp(model.ReceptiveRadius, model.TileGrid));
             // Finite weights can still overflow; a NaN image must never pass for a denoised one.
             if (!isfinite(result).all().item<bool>())
                 throw new InvalidDataException($"the {model.Architecture} model's output holds NaN or infinite values - its weights are unusable; train it again");
@@ -79,7 +79,7 @@ public static class ImageDenoiser
     /// The model's outputs for images whose sides fit it, one <paramref name="tile"/>² square at a time: each square is
     /// computed from a window that extends <paramref name="margin"/> pixels beyond it (as far as the image goes), so
     /// every pixel of the square sees all the context it would see in the whole image. Squares, windows and margins
-    /// start on multiples of the model's size multiple, so pooling windows fall where they would in the whole image.
+    /// start on multiples of the model's <see cref="Denoiser.TileGrid"/>, so pooling windows fall where they would in the whole image.
     /// </summary>
     private static Tensor InTiles(Denoiser model, Tensor images, int tile, int margin)
     {

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Denoise.Models;
 
@@ -20,5 +21,19 @@ public static class Initialization
         var limit = Math.Sqrt(6.0 / (fanIn + fanOut));
         weight.uniform_(-limit, limit, generator);
         conv.bias?.zero_();
+    }
+
+    /// <summary>
+    /// PyTorch's default for Conv2d and ConvTranspose2d (kaiming_uniform with a = √5): weights and biases uniform in
+    /// ±1/√fan_in, where fan_in is the weight's second dimension times the kernel area, as PyTorch counts it.
+    /// </summary>
+    public static void PyTorchDefault(nn.Module layer, torch.Generator generator)
+    {
+        using var noGrad = torch.no_grad();
+        var weight = layer.get_parameter("weight") ?? throw new ArgumentException($"{layer.GetName()} has no weight", nameof(layer));
+        var fanIn = weight.shape[1] * weight.shape[2] * weight.shape[3];
+        var bound = 1 / Math.Sqrt(fanIn);
+        weight.uniform_(-bound, bound, generator);
+        layer.get_parameter("bias")?.uniform_(-bound, bound, generator);
     }
 }

@@ -31,6 +31,9 @@ public abstract record DenoisingLoss
     /// <summary>True when the loss is a mean of a per-pixel term, so that the order of the pixels does not change it.</summary>
     public virtual bool IsPixelwise => true;
 
+    /// <summary>True when outputs must be probabilities in [0, 1] (BCE): only models whose output is a sigmoid can take it.</summary>
+    public virtual bool NeedsSigmoidOutput => false;
+
     /// <summary>The mean loss of <paramref name="output"/> against <paramref name="target"/> (same shapes, values in [0, 1]).</summary>
     public abstract Tensor Of(Tensor output, Tensor target);
 
@@ -60,6 +63,8 @@ public abstract record DenoisingLoss
     private sealed record Bce : DenoisingLoss
     {
         public override string Name => "bce";
+
+        public override bool NeedsSigmoidOutput => true;
 
         public override Tensor Of(Tensor output, Tensor target) => F.binary_cross_entropy(output, target);
 

@@ -22,6 +22,7 @@ public abstract class TrainingStep : IDisposable
     public static TrainingStep For(Denoiser model, optim.Optimizer optimizer, DenoisingLoss loss,
         int chunkSize = DefaultChunkSize, int? workers = null)
     {
+        RequireFits(model, loss);
         var fast = model.CreateFastForward();
         if (fast is null || !fast.Supports(loss))
         {
@@ -41,6 +42,14 @@ public abstract class TrainingStep : IDisposable
     public virtual void Dispose()
     {
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Refuses a loss the model's outputs cannot take (BCE needs a sigmoid output), naming both.</summary>
+    public static void RequireFits(Denoiser model, DenoisingLoss loss)
+    {
+        if (loss.NeedsSigmoidOutput && !model.HasLogits)
+            throw new InvalidTrainingOptionException(nameof(TrainingOptions.Loss),
+                $"{loss} needs outputs in [0, 1] from a sigmoid, which {model.Architecture} does not have; use mse or l1");
     }
 
     protected static void CheckShapes(Tensor noisyBatch, Tensor cleanBatch)

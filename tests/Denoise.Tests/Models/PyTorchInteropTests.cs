@@ -80,6 +80,7 @@ public sealed class PyTorchInteropTests : IDisposable
 
     [Theory]
     [InlineData(ConvAutoencoder.ArchitectureName)]
+    [InlineData(UNet.ArchitectureName)]
     public void Our_trained_weights_give_pytorch_the_same_outputs_on_real_digits(string architecture)
     {
         using var model = TrainedForAFewSteps(architecture);
@@ -99,6 +100,7 @@ public sealed class PyTorchInteropTests : IDisposable
 
     [Theory]
     [InlineData(ConvAutoencoder.ArchitectureName)]
+    [InlineData(UNet.ArchitectureName)]
     public void Weights_trained_in_pytorch_give_our_model_its_outputs_on_real_digits(string architecture)
     {
         var (pt, safetensors) = (folder.File("theirs.pt"), folder.File("theirs.safetensors"));

@@ -15,7 +15,8 @@ public sealed class ReceptiveFieldTests
     public void No_input_pixel_beyond_the_receptive_radius_changes_an_output(string architecture)
     {
         using var model = Architectures.Create(architecture, seed: 3);
-        model.eval();
+        // Training mode: the same network, without an eval-time clamp that would zero the gradient of a clamped pixel.
+        model.train();
         const int side = 96;
         var farthest = 0;
         // Output pixels at every offset of the pooling grid, away from the borders.
@@ -24,10 +25,9 @@ public sealed class ReceptiveFieldTests
             using var input = rand(1, 1, side, side, generator: new Generator(7)).requires_grad_();
             using var output = model.call(input);
             output[0, 0, row, column].backward();
-            using var reached = input.grad!.abs().gt(0).nonzero();
-            var distances = reached.data<long>().ToArray().Chunk(4)
-                .Select(i => (int)Math.Max(Math.Abs(i[2] - row), Math.Abs(i[3] - column)));
-            farthest = Math.Max(farthest, distances.Max());
+            using var reached = input.grad!.abs().gt(0).nonzero();   // (count, 4) indices of the pixels that matter
+            using var distance = maximum((reached.select(1, 2) - row).abs(), (reached.select(1, 3) - column).abs());
+            farthest = Math.Max(farthest, (int)distance.max().item<long>());
         }
 
         Assert.True(farthest <= model.ReceptiveRadius, $"{architecture}: a pixel {farthest} away changes an output, radius says {model.ReceptiveRadius}");

@@ -1,0 +1,92 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Denoise.Models;
+
+/// <summary>
+/// The stronger member of the family: a small U-Net that works at half resolution. A 3×3 stem at full resolution
+/// feeds a space-to-depth step (each 2×2 block of pixels becomes 4 channels), so the encoder, the bottleneck and the
+/// decoder with its skip connections run on 14×14, 7×7 and 4×4 grids for a 28×28 digit; the last convolution makes
+/// four channels that depth-to-space turns back into one full-resolution image. It predicts the clean image directly
+/// and trains with MSE (see <see cref="Architectures"/> for its recipe). Sides must be multiples of 4.
+/// </summary>
+public sealed partial class UNet : Denoiser
+{
+    public const string ArchitectureName = "unet";
+
+    private readonly Conv2d stem = Conv2d(1, 16, 3, padding: 1);
+    private readonly PixelUnshuffle toHalf = PixelUnshuffle(2);
+    private readonly Conv2d encode1 = Conv2d(64, 32, 3, padding: 1);
+    private readonly MaxPool2d pool1 = MaxPool2d(2);
+    private readonly Conv2d encode2 = Conv2d(32, 64, 3, padding: 1);
+    private readonly MaxPool2d pool2 = MaxPool2d(2, ceil_mode: true);
+    private readonly Conv2d middle = Conv2d(64, 96, 3, padding: 1);
+    private readonly ConvTranspose2d up2 = ConvTranspose2d(96, 64, 2, stride: 2);
+    private readonly Conv2d decode2 = Conv2d(128, 64, 3, padding: 1);
+    private readonly ConvTranspose2d up1 = ConvTranspose2d(64, 32, 2, stride: 2);
+    private readonly Conv2d decode1 = Conv2d(64, 32, 3, padding: 1);
+    private readonly Conv2d output = Conv2d(32, 4, 3, padding: 1);
+    private readonly PixelShuffle toFull = PixelShuffle(2);
+
+    /// <summary>Creates the network with PyTorch's default initialisation drawn from <paramref name="seed"/>.</summary>
+    public UNet(long seed) : base(nameof(UNet))
+    {
+        RegisterComponents();
+        InitializeFrom(seed);
+    }
+
+    public override string Architecture => ArchitectureName;
+
+    /// <summary>Space-to-depth halves the sides and the first pooling halves them again.</summary>
+    public override int SizeMultiple => 4;
+
+    /// <summary>The second pooling works on a grid of 8 input pixels; tiles start on it.</summary>
+    public override int TileGrid => 8;
+
+    /// <summary>
+    /// The 3×3 convolutions reach 1 (stem), 2, 4, 8 (bottleneck), 4, 2 and 2 pixels at their scales, and where a pixel
+    /// falls in the space-to-depth block and the two pools adds up to 1 + 2 + 4 (a transposed 2×2 convolution of stride
+    /// 2 adds nothing: each output reads one input): 30 (the tests measure it from gradients).
+    /// </summary>
+    public override int ReceptiveRadius => 30;
+
+    public override Tensor forward(Tensor input) => Forward(input, channelsLast: false);
+
+    /// <summary>
+    /// The network, top to bottom. <paramref name="channelsLast"/> only changes the memory layout after the stem (the
+    /// fast path sets it: libtorch's channels-last max-pool is far faster than its NCHW one); the values are the same.
+    /// In eval mode the output is clamped to [0, 1], the range of every image; training sees it unclamped.
+    /// </summary>
+    private Tensor Forward(Tensor input, bool channelsLast)
+    {
+        using var scope = NewDisposeScope();
+        var full = functional.relu(stem.call(input));
+        var half = toHalf.call(channelsLast ? ChannelsLast(full) : full);
+        var skip1 = functional.relu(encode1.call(half));
+        var skip2 = functional.relu(encode2.call(pool1.call(skip1)));
+        var x = functional.relu(middle.call(pool2.call(skip2)));
+        x = functional.relu(Crop(up2.call(x), skip2));
+        x = functional.relu(decode2.call(cat([x, skip2], 1)));
+        x = functional.relu(up1.call(x));
+        x = functional.relu(decode1.call(cat([x, skip1], 1)));
+        var y = toFull.call(output.call(x));
+        return (training ? y : y.clamp(0, 1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The top-left of an upsampled map, as large as the skip it joins (4×4 → 8×8 for a 7×7 skip).</summary>
+    private static Tensor Crop(Tensor upsampled, Tensor skip) =>
+        upsampled.shape[2] == skip.shape[2] && upsampled.shape[3] == skip.shape[3]
+            ? upsampled
+            : upsampled.narrow(2, 0, skip.shape[2]).narrow(3, 0, skip.shape[3]);
+
+    /// <summary>The same values with channels-last strides (TorchSharp has no memory_format argument).</summary>
+    private static Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+
+    protected override void Initialize(Generator generator)
+    {
+        foreach (var layer in new Module[] { stem, encode1, encode2, middle, up2, decode2, up1, decode1, output })
+            Initialization.PyTorchDefault(layer, generator);
+    }
+}
