@@ -24,7 +24,7 @@ public static class Architectures
             seed => new ConvAutoencoder(seed),
             new TrainingOptions()));
         Register(new Architecture(UNet.ArchitectureName,
-            "the stronger model: a half-resolution U-Net with skip connections, 218,788 parameters",
+            "the stronger model: a half-resolution U-Net with skip connections, 219,076 parameters",
             seed => new UNet(seed),
             new TrainingOptions
             {

@@ -9,8 +9,10 @@ namespace Denoise.Models;
 /// The stronger member of the family: a small U-Net that works at half resolution. A 3×3 stem at full resolution
 /// feeds a space-to-depth step (each 2×2 block of pixels becomes 4 channels), so the encoder, the bottleneck and the
 /// decoder with its skip connections run on 14×14, 7×7 and 4×4 grids for a 28×28 digit; the last convolution makes
-/// four channels that depth-to-space turns back into one full-resolution image. It predicts the clean image directly
-/// and trains with MSE (see <see cref="Architectures"/> for its recipe). Sides must be multiples of 4.
+/// four channels that depth-to-space turns back into one full-resolution image. Upsampling is a 1×1 convolution to four
+/// times the channels and depth-to-space (a 2×2 transposed convolution of stride 2, with a bias per output pixel
+/// position; libtorch and PyTorch run it far faster than their transposed convolution). It predicts the clean image
+/// directly and trains with MSE (see <see cref="Architectures"/> for its recipe). Sides must be multiples of 4.
 /// </summary>
 public sealed partial class UNet : Denoiser
 {
@@ -23,9 +25,11 @@ public sealed partial class UNet : Denoiser
     private readonly Conv2d encode2 = Conv2d(32, 64, 3, padding: 1);
     private readonly MaxPool2d pool2 = MaxPool2d(2, ceil_mode: true);
     private readonly Conv2d middle = Conv2d(64, 96, 3, padding: 1);
-    private readonly ConvTranspose2d up2 = ConvTranspose2d(96, 64, 2, stride: 2);
+    private readonly Conv2d up2 = Conv2d(96, 4 * 64, 1);
+    private readonly PixelShuffle grow2 = PixelShuffle(2);
     private readonly Conv2d decode2 = Conv2d(128, 64, 3, padding: 1);
-    private readonly ConvTranspose2d up1 = ConvTranspose2d(64, 32, 2, stride: 2);
+    private readonly Conv2d up1 = Conv2d(64, 4 * 32, 1);
+    private readonly PixelShuffle grow1 = PixelShuffle(2);
     private readonly Conv2d decode1 = Conv2d(64, 32, 3, padding: 1);
     private readonly Conv2d output = Conv2d(32, 4, 3, padding: 1);
     private readonly PixelShuffle toFull = PixelShuffle(2);
@@ -47,8 +51,8 @@ public sealed partial class UNet : Denoiser
 
     /// <summary>
     /// The 3×3 convolutions reach 1 (stem), 2, 4, 8 (bottleneck), 4, 2 and 2 pixels at their scales, and where a pixel
-    /// falls in the space-to-depth block and the two pools adds up to 1 + 2 + 4 (a transposed 2×2 convolution of stride
-    /// 2 adds nothing: each output reads one input): 30 (the tests measure it from gradients).
+    /// falls in the space-to-depth block and the two pools adds up to 1 + 2 + 4 (upsampling adds nothing: each output
+    /// reads one input pixel): 30 (the tests measure it from gradients).
     /// </summary>
     public override int ReceptiveRadius => 30;
 
@@ -67,9 +71,9 @@ public sealed partial class UNet : Denoiser
         var skip1 = functional.relu(encode1.call(half));
         var skip2 = functional.relu(encode2.call(pool1.call(skip1)));
         var x = functional.relu(middle.call(pool2.call(skip2)));
-        x = functional.relu(Crop(up2.call(x), skip2));
+        x = functional.relu(Crop(grow2.call(up2.call(x)), skip2));
         x = functional.relu(decode2.call(cat([x, skip2], 1)));
-        x = functional.relu(up1.call(x));
+        x = functional.relu(grow1.call(up1.call(x)));
         x = functional.relu(decode1.call(cat([x, skip1], 1)));
         var y = toFull.call(output.call(x));
         return (training ? y : y.clamp(0, 1)).MoveToOuterDisposeScope();
@@ -86,7 +90,7 @@ public sealed partial class UNet : Denoiser
 
     protected override void Initialize(Generator generator)
     {
-        foreach (var layer in new Module[] { stem, encode1, encode2, middle, up2, decode2, up1, decode1, output })
+        foreach (var layer in new[] { stem, encode1, encode2, middle, up2, decode2, up1, decode1, output })
             Initialization.PyTorchDefault(layer, generator);
     }
 }

@@ -14,17 +14,17 @@ public sealed class UNetTests
     private static readonly DenoisingLoss Mse = DenoisingLoss.MeanSquaredError;
 
     [Fact]
-    public void Parameter_count_is_218788_by_hand()
+    public void Parameter_count_is_219076_by_hand()
     {
         using var model = new UNet(seed: 0);
 
-        // (in·out·k² + out) per layer: stem, encode1, encode2, middle, up2 (2×2), decode2, up1 (2×2), decode1, output.
+        // (in·out·k² + out) per layer: stem, encode1, encode2, middle, up2 (1×1 to 4·64), decode2, up1 (1×1 to 4·32), decode1, output.
         long[] layers =
         [
-            1 * 16 * 9 + 16, 64 * 32 * 9 + 32, 32 * 64 * 9 + 64, 64 * 96 * 9 + 96, 96 * 64 * 4 + 64,
-            128 * 64 * 9 + 64, 64 * 32 * 4 + 32, 64 * 32 * 9 + 32, 32 * 4 * 9 + 4,
+            1 * 16 * 9 + 16, 64 * 32 * 9 + 32, 32 * 64 * 9 + 64, 64 * 96 * 9 + 96, 96 * 256 + 256,
+            128 * 64 * 9 + 64, 64 * 128 + 128, 64 * 32 * 9 + 32, 32 * 4 * 9 + 4,
         ];
-        Assert.Equal(218_788, layers.Sum());
+        Assert.Equal(219_076, layers.Sum());
         Assert.Equal(layers.Sum(), model.ParameterCount);
     }
 
@@ -35,9 +35,9 @@ public sealed class UNetTests
 
         var summary = model.Summary();
 
-        Assert.Equal(["28x28x16", "14x14x64", "14x14x32", "7x7x32", "7x7x64", "4x4x64", "4x4x96", "8x8x64", "7x7x64", "14x14x32", "14x14x32", "14x14x4", "28x28x1"],
+        Assert.Equal(["28x28x16", "14x14x64", "14x14x32", "7x7x32", "7x7x64", "4x4x64", "4x4x96", "4x4x256", "8x8x64", "7x7x64", "7x7x128", "14x14x32", "14x14x32", "14x14x4", "28x28x1"],
             summary.Layers.Select(l => l.ShortShape));
-        Assert.Equal(218_788, summary.TotalParameters);
+        Assert.Equal(219_076, summary.TotalParameters);
     }
 
     [Fact]
