@@ -50,7 +50,7 @@ public static class EvaluateCommand
             using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit));
             var (clean, noisy) = (test.Clean.Images, test.Noisy);
             var denoised = loaded.Denoise(noisy);
-            var comparison = DenoisingComparison.Run(clean, noisy, denoised);
+            var comparison = DenoisingComparison.Run(clean, noisy, denoised, metadata.Architecture);
 
             if (parsed.GetValue(grid) is { } gridPath)
             {

@@ -7,7 +7,8 @@ namespace Denoise.Metrics;
 /// The noisy input, two classical filters and one model, each scored against the clean images, with every image's
 /// scores kept (for histograms and the best and worst examples): the table that tells whether learning was worth it.
 /// </summary>
-public sealed record DenoisingComparison(QualityReport Noisy, QualityReport Median, QualityReport Blur, QualityReport Denoised)
+public sealed record DenoisingComparison(QualityReport Noisy, QualityReport Median, QualityReport Blur, QualityReport Denoised,
+    string ModelName = DenoisingComparison.DenoisedName)
 {
     public const string NoisyName = "noisy input";
     public const string MedianName = "median 3x3";
@@ -15,10 +16,11 @@ public sealed record DenoisingComparison(QualityReport Noisy, QualityReport Medi
     public const string DenoisedName = "autoencoder";
 
     /// <summary>Scores every method on the same clean/noisy pairs; <paramref name="denoised"/> is the model's output for <paramref name="noisy"/>.</summary>
-    public static DenoisingComparison Run(Tensor clean, Tensor noisy, Tensor denoised)
+    /// <param name="modelName">The model's row in <see cref="Scores"/> (e.g. its architecture).</param>
+    public static DenoisingComparison Run(Tensor clean, Tensor noisy, Tensor denoised, string modelName = DenoisedName)
     {
         var (input, median, blur) = BaselineReports(clean, noisy);
-        return new DenoisingComparison(input, median, blur, ImageMetrics.Evaluate(clean, denoised));
+        return new DenoisingComparison(input, median, blur, ImageMetrics.Evaluate(clean, denoised), modelName);
     }
 
     /// <summary>The rows every comparison starts with: the noisy input and the two classical filters.</summary>
@@ -35,12 +37,12 @@ public sealed record DenoisingComparison(QualityReport Noisy, QualityReport Medi
         return (ImageMetrics.Evaluate(clean, noisy), ImageMetrics.Evaluate(clean, median), ImageMetrics.Evaluate(clean, blur));
     }
 
-    /// <summary>One row per method, the input first and the autoencoder last.</summary>
+    /// <summary>One row per method, the input first and the model last.</summary>
     public IReadOnlyList<MethodScore> Scores =>
     [
         MethodScore.Of(NoisyName, Noisy),
         MethodScore.Of(MedianName, Median),
         MethodScore.Of(BlurName, Blur),
-        MethodScore.Of(DenoisedName, Denoised),
+        MethodScore.Of(ModelName, Denoised),
     ];
 }
