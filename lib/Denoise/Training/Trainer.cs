@@ -109,6 +109,20 @@ public sealed class Trainer : IDisposable
         return history;
     }
 
+    /// <summary>
+    /// Trains <paramref name="model"/> with <paramref name="options"/> on the data they name and saves it to
+    /// <paramref name="path"/>: what a notebook does for each model it trains, in one call. Returns the history.
+    /// </summary>
+    public static TrainingHistory TrainAndSave(Denoiser model, TrainingOptions options, string path,
+        IProgress<TrainingProgress>? progress = null, string? dataFolder = null)
+    {
+        using var data = TrainingData.Load(options, dataFolder);
+        using var trainer = new Trainer(model, options);
+        var history = trainer.Fit(data, progress);
+        ModelFile.Save(path, model, trainer.Metadata());
+        return history;
+    }
+
     /// <summary>The mean loss of the model's outputs against <paramref name="clean"/>, in eval mode without gradients.</summary>
     public double Evaluate(Tensor noisy, Tensor clean)
     {

@@ -28,6 +28,22 @@ public sealed class TrainingHistory : IReadOnlyList<EpochRecord>
 
     public double TotalSeconds => records.Sum(r => r.Seconds);
 
+    /// <summary>The minutes of training when each epoch ended (validation included), for quality-over-time curves.</summary>
+    public IReadOnlyList<double> Minutes
+    {
+        get
+        {
+            var elapsed = 0.0;
+            return [.. records.Select(r => (elapsed += r.Seconds) / 60)];
+        }
+    }
+
+    /// <summary>The validation PSNR after each epoch (NaN for epochs trained without <see cref="TrainingOptions.QualityImages"/>).</summary>
+    public IReadOnlyList<double> ValPsnrs => [.. records.Select(r => r.ValPsnr ?? double.NaN)];
+
+    /// <summary>The validation SSIM after each epoch (NaN for epochs trained without <see cref="TrainingOptions.QualityImages"/>).</summary>
+    public IReadOnlyList<double> ValSsims => [.. records.Select(r => r.ValSsim ?? double.NaN)];
+
     public IEnumerator<EpochRecord> GetEnumerator() => records.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
