@@ -16,12 +16,12 @@ public static class ComparisonGrid
         using var scope = NewDisposeScope();
         var grid = ImageGrid.Create(scale);
         if (clean is not null)
-            grid.AddRow("clean", clean);
-        grid.AddRow("noisy", noisy, Captions(clean, noisy));
+            grid = grid.AddRow("clean", clean);
+        grid = grid.AddRow("noisy", noisy, Captions(clean, noisy));
         foreach (var (name, model) in models)
         {
             var denoised = ImageDenoiser.Denoise(model, noisy);
-            grid.AddRow(name, denoised, Captions(clean, denoised));
+            grid = grid.AddRow(name, denoised, Captions(clean, denoised));
         }
         return grid;
     }
