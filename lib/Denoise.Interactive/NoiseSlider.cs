@@ -49,7 +49,7 @@ public sealed record NoiseSlider(string Title, IReadOnlyList<string> Levels, IRe
         return mosaic;
     }
 
-    public int Width => Mosaics[0].GetLength(1) * Scale + 140;
+    public int Width => Mosaics[0].GetLength(1) * Scale + 180;
 
     public int Height => Mosaics[0].GetLength(0) * Scale + 190;
 
@@ -73,7 +73,7 @@ public sealed record NoiseSlider(string Title, IReadOnlyList<string> Levels, IRe
             ["title"] = new { text = Title },
             ["width"] = Width,
             ["height"] = Height,
-            ["margin"] = new { l = 110, r = 20, t = 50, b = 110 },
+            ["margin"] = new { l = 110, r = 60, t = 50, b = 110 },
             ["xaxis"] = new { visible = false, constrain = "domain" },
             ["yaxis"] = new
             {

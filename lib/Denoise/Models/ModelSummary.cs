@@ -59,6 +59,8 @@ public sealed record ModelSummary(string Name, IReadOnlyList<LayerSummary> Layer
         MaxPool2d => ("max_pooling2d", "MaxPooling2D"),
         AvgPool2d => ("average_pooling2d", "AveragePooling2D"),
         Upsample => ("up_sampling2d", "UpSampling2D"),
+        PixelUnshuffle => ("space_to_depth", "SpaceToDepth"),
+        PixelShuffle => ("depth_to_space", "DepthToSpace"),
         Linear => ("dense", "Dense"),
         ReLU => ("re_lu", "ReLU"),
         LeakyReLU => ("leaky_re_lu", "LeakyReLU"),
