@@ -100,6 +100,12 @@ public static class ImageMetrics
         return Evaluate(reference, image)[0];
     }
 
+    /// <summary>
+    /// The same per-image SSIM on N×1×H×W tensors as they are: in their own dtype, differentiable, no checks and no
+    /// chunking (for a training loss; <see cref="Ssim"/> is the measurement).
+    /// </summary>
+    public static Tensor SsimOfBatch(Tensor x, Tensor y) => SsimOfChunk(x, y);
+
     private static Tensor SsimOfChunk(Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();

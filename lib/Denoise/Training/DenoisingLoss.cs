@@ -14,7 +14,7 @@ namespace Denoise.Training;
 public abstract record DenoisingLoss
 {
     /// <summary>The forms <see cref="Parse"/> accepts, for help texts and error messages.</summary>
-    public const string ValidForms = "bce (binary cross-entropy), mse (mean squared error) or l1 (mean absolute error)";
+    public const string ValidForms = "bce (binary cross-entropy), mse (mean squared error), l1 (mean absolute error) or mse+ssim:W (mean squared error plus W times 1 - SSIM, W in (0, 10])";
 
     /// <summary>Binary cross-entropy, the seed model's loss: targets in [0, 1] read as probabilities of ink.</summary>
     public static DenoisingLoss BinaryCrossEntropy { get; } = new Bce();
@@ -46,12 +46,25 @@ public abstract record DenoisingLoss
 
     public sealed override string ToString() => Name;
 
-    /// <summary>Reads "bce", "mse" or "l1" (case-insensitive).</summary>
-    /// <exception cref="FormatException">Another text; the message names it and the valid forms.</exception>
+    /// <summary>Mean squared error plus <paramref name="weight"/> × (1 − mean SSIM): PSNR's measure with a push towards structure.</summary>
+    public static DenoisingLoss MeanSquaredErrorAndSsim(double weight) => new MseSsim(weight);
+
+    /// <summary>Reads "bce", "mse", "l1" or "mse+ssim:W" (case-insensitive).</summary>
+    /// <exception cref="FormatException">Another text, or a weight outside (0, 10]; the message names it and the valid forms.</exception>
     public static DenoisingLoss Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Trim().ToLowerInvariant() switch
+        var form = text.Trim().ToLowerInvariant();
+        if (form.StartsWith(MseSsim.Prefix, StringComparison.Ordinal))
+        {
+            var weightText = form[MseSsim.Prefix.Length..];
+            return double.TryParse(weightText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight)
+                && weight is > 0 and <= MseSsim.MaxWeight
+                    ? new MseSsim(weight)
+                    : throw new FormatException($"loss '{text}': the SSIM weight must be a number in (0, {MseSsim.MaxWeight}], got '{weightText}'; use {ValidForms}");
+        }
+
+        return form switch
         {
             "bce" => BinaryCrossEntropy,
             "mse" => MeanSquaredError,
@@ -83,6 +96,20 @@ public abstract record DenoisingLoss
         public override string Name => "l1";
 
         public override Tensor Of(Tensor output, Tensor target) => F.l1_loss(output, target);
+    }
+
+    /// <summary>SSIM looks at 7×7 windows, so this loss is not a mean of per-pixel terms.</summary>
+    private sealed record MseSsim(double Weight) : DenoisingLoss
+    {
+        public const string Prefix = "mse+ssim:";
+        public const double MaxWeight = 10;
+
+        public override string Name => Prefix + Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+        public override bool IsPixelwise => false;
+
+        public override Tensor Of(Tensor output, Tensor target) =>
+            F.mse_loss(output, target) + Weight * (1 - Metrics.ImageMetrics.SsimOfBatch(output, target).mean());
     }
 
     /// <summary>Writes a loss as its text form and reads it back through <see cref="Parse"/>.</summary>

@@ -52,15 +52,17 @@ public sealed class ConvAutoencoderFastPathTests
         AssertInferenceMatchesThePlainModel(Seed, seed: 14, batch: 150, batchSize: 256, workers: 2);
 
     [Fact]
-    public void The_trainer_takes_the_fast_step_for_the_seed_model_and_the_plain_one_where_it_has_none()
+    public void The_trainer_takes_the_fast_step_for_pixelwise_losses_and_the_plain_one_for_others()
     {
         var (model, _, _) = Setup(Seed, seed: 6, batch: 1);
         using var _ = model;
         using var adam = optim.Adam(model.parameters());
 
         using var step = TrainingStep.For(model, adam, Bce);
+        using var ssimStep = TrainingStep.For(model, adam, DenoisingLoss.MeanSquaredErrorAndSsim(0.05));
 
         Assert.IsType<ChunkedTrainingStep>(step);
+        Assert.IsType<PlainTrainingStep>(ssimStep);   // SSIM windows span pixels the phase layout separates
     }
 
     [Fact]

@@ -83,6 +83,10 @@ public sealed class UNetTests
         AssertGradientsMatchThePlainModel(Name, Mse, seed: 2, batch: 40, chunkSize: 16, workers: 2);
 
     [Fact]
+    public void Fast_step_gives_the_plain_gradients_for_mse_plus_ssim() =>
+        AssertGradientsMatchThePlainModel(Name, DenoisingLoss.MeanSquaredErrorAndSsim(0.05), seed: 13, batch: 20, chunkSize: 8, workers: 2);
+
+    [Fact]
     public void Fast_step_gives_the_plain_gradients_for_l1() =>
         AssertGradientsMatchThePlainModel(Name, DenoisingLoss.MeanAbsoluteError, seed: 3, batch: 20, chunkSize: 8, workers: 2);
 
