@@ -66,15 +66,16 @@ public sealed partial class UNet : Denoiser
     private Tensor Forward(Tensor input, bool channelsLast)
     {
         using var scope = NewDisposeScope();
-        var full = functional.relu(stem.call(input));
+        // In-place ReLUs: every one acts on a fresh convolution output, which no backward needs.
+        var full = stem.call(input).relu_();
         var half = toHalf.call(channelsLast ? ChannelsLast(full) : full);
-        var skip1 = functional.relu(encode1.call(half));
-        var skip2 = functional.relu(encode2.call(pool1.call(skip1)));
-        var x = functional.relu(middle.call(pool2.call(skip2)));
-        x = functional.relu(Crop(grow2.call(up2.call(x)), skip2));
-        x = functional.relu(decode2.call(cat([x, skip2], 1)));
-        x = functional.relu(grow1.call(up1.call(x)));
-        x = functional.relu(decode1.call(cat([x, skip1], 1)));
+        var skip1 = encode1.call(half).relu_();
+        var skip2 = encode2.call(pool1.call(skip1)).relu_();
+        var x = middle.call(pool2.call(skip2)).relu_();
+        x = Crop(grow2.call(up2.call(x)), skip2).relu_();
+        x = decode2.call(cat([x, skip2], 1)).relu_();
+        x = grow1.call(up1.call(x)).relu_();
+        x = decode1.call(cat([x, skip1], 1)).relu_();
         var y = toFull.call(output.call(x));
         return (training ? y : y.clamp(0, 1)).MoveToOuterDisposeScope();
     }
