@@ -81,7 +81,7 @@ class UNet(nn.Module):
         x = F.relu(F.pixel_shuffle(self.up1(x), 2))
         x = F.relu(self.decode1(torch.cat([x, skip1], 1)))
         y = F.pixel_shuffle(self.output(x), 2)
-        return y if self.training else y.clamp(0, 1)
+        return F.leaky_relu(y, 0.01) if self.training else y.clamp(0, 1)
 
 
 ARCHITECTURES = {"conv-autoencoder": ConvAutoencoder, "unet": UNet}

@@ -25,7 +25,7 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Intra-op threads for both sides.", DefaultValueFactory = _ => 2 };
         var batches = new Option<int>("--batches") { Description = "Timed training batches of 256.", DefaultValueFactory = _ => 40 };
         var repeat = new Option<int>("--repeat") { Description = "Rounds of (ours, pytorch, pytorch_tuned); the JSON holds medians.", DefaultValueFactory = _ => 1 };
-        var chunk = new Option<int>("--chunk") { Description = "Images per chunk of the fast training step.", DefaultValueFactory = _ => TrainingStep.DefaultChunkSize };
+        var chunk = new Option<int?>("--chunk") { Description = "Images per chunk of the fast training step. [default: the model's own, 32 for conv-autoencoder, 64 for unet]" };
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => "artifacts/bench/bench.json" };
         var skip = new Option<bool>("--skip-pytorch") { Description = "Measure only our side." };
         var plain = new Option<bool>("--plain") { Description = "Measure our plain loop (model.call + BCE) instead of the fast step." };
@@ -39,9 +39,11 @@ public static class BenchCommand
         command.SetAction(parse =>
         {
             var architecture = Architectures.Get(parse.GetValue(arch)!).Name;
-            foreach (var (option, least) in new[] { (threads, 1), (batches, 1), (repeat, 1), (chunk, 1) })
+            foreach (var (option, least) in new[] { (threads, 1), (batches, 1), (repeat, 1) })
                 if (parse.GetValue(option) < least)
                     throw new ArgumentException($"{option.Name} must be at least {least}, got {parse.GetValue(option)}");
+            if (parse.GetValue(chunk) is < 1 and var tooSmall)
+                throw new ArgumentException($"{chunk.Name} must be at least 1, got {tooSmall}");
             if (parse.GetValue(profile))
             {
                 ShowProfile(architecture, parse.GetValue(threads));
@@ -51,7 +53,7 @@ public static class BenchCommand
                 Architecture: architecture,
                 Threads: parse.GetValue(threads),
                 Batches: parse.GetValue(batches),
-                ChunkSize: parse.GetValue(chunk),
+                ChunkSize: parse.GetValue(chunk) ?? BenchmarkSettings.ChunkSizeOf(architecture),
                 MnistFolder: parse.GetValue(synthetic) ? null : MnistFolder(),
                 Plain: parse.GetValue(plain));
             Run(settings, parse.GetValue(repeat), parse.GetValue(skip), parse.GetValue(json)!);

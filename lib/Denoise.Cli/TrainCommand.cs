@@ -49,7 +49,7 @@ public static class TrainCommand
                 nameof(TrainingOptions.Loss), o => o.Loss, (o, v) => o with { Loss = v }),
             Setting(new Option<double>("--lr") { Description = "Adam's learning rate (the peak, with a schedule)." },
                 nameof(TrainingOptions.LearningRate), o => o.LearningRate, (o, v) => o with { LearningRate = v }),
-            Setting(new Option<LearningRateSchedule>("--schedule") { Description = "The learning rate over the run: constant, or cosine (down to zero at the last step).", HelpName = "constant|cosine" },
+            Setting(new Option<LearningRateSchedule>("--schedule") { Description = "The learning rate over the run: constant, or cosine (a warm-up over the first 3 % of the steps, then down to zero at the last step).", HelpName = "constant|cosine" },
                 nameof(TrainingOptions.Schedule), o => o.Schedule, (o, v) => o with { Schedule = v }),
             Setting(new Option<bool>("--fresh-noise") { Description = "Draw new noise for every batch instead of once for the training set." },
                 nameof(TrainingOptions.FreshNoise), o => o.FreshNoise, (o, v) => o with { FreshNoise = v }),

@@ -9,7 +9,7 @@ namespace Denoise.Cli.Bench;
 /// <param name="Threads">Intra-op threads for TorchSharp and PyTorch alike.</param>
 /// <param name="Batches">Timed training batches of 256 (after <paramref name="Warmup"/> untimed ones).</param>
 /// <param name="Warmup">Untimed training batches first.</param>
-/// <param name="ChunkSize">Images per chunk of the fast training step.</param>
+/// <param name="ChunkSize">Images per chunk of the fast training step (<see cref="ChunkSizeOf"/> gives the model's own).</param>
 /// <param name="MnistFolder">Folder with train-images-idx3-ubyte, or null to use synthetic uniform images.</param>
 /// <param name="Plain">Measure the plain step (model.call, loss, backward, step) instead of the model's fast one.</param>
 public sealed record BenchmarkSettings(
@@ -17,11 +17,19 @@ public sealed record BenchmarkSettings(
     int Threads = 2,
     int Batches = 40,
     int Warmup = 5,
-    int ChunkSize = TrainingStep.DefaultChunkSize,
+    int ChunkSize = 32,
     string? MnistFolder = null,
     bool Plain = false)
 {
     public const int BatchSize = 256;
+
+    /// <summary>The chunk size the fast step of <paramref name="architecture"/> uses when training (its <see cref="FastForward.ChunkSize"/>).</summary>
+    public static int ChunkSizeOf(string architecture)
+    {
+        using var model = Architectures.Create(architecture, seed: 0);
+        using var fast = model.CreateFastForward();
+        return fast?.ChunkSize ?? 32;
+    }
 
     /// <summary>The training recipe of the architecture: the bench trains with its noise, loss and optimiser settings.</summary>
     public TrainingOptions Recipe => Architectures.Get(Architecture).Recipe;

@@ -28,9 +28,9 @@ public static class Architectures
             seed => new UNet(seed),
             new TrainingOptions
             {
-                Loss = DenoisingLoss.MeanSquaredError,
+                Loss = DenoisingLoss.MeanSquaredErrorAndSsim(0.1),
                 BatchSize = 128,
-                LearningRate = 2e-3,
+                LearningRate = 4e-3,
                 Schedule = LearningRateSchedule.Cosine,
                 FreshNoise = true,
                 Minutes = 15,

@@ -16,6 +16,9 @@ public sealed partial class UNet
     {
         public override IReadOnlyList<Tensor> DirectParameters { get; } = [.. model.parameters()];
 
+        /// <summary>64 images a chunk: about 6 % faster than 32 on two cores, and no slower than 128 (`denoise bench --arch unet --chunk`).</summary>
+        public override int ChunkSize => 64;
+
         public override Tensor Loss(Tensor noisy, Tensor clean, IReadOnlyList<Tensor> prepared, DenoisingLoss loss) =>
             loss.Of(model.Forward(noisy, channelsLast: true), clean);
 

@@ -12,7 +12,7 @@ namespace Denoise.Models;
 /// four channels that depth-to-space turns back into one full-resolution image. Upsampling is a 1×1 convolution to four
 /// times the channels and depth-to-space (a 2×2 transposed convolution of stride 2, with a bias per output pixel
 /// position; libtorch and PyTorch run it far faster than their transposed convolution). It predicts the clean image
-/// directly and trains with MSE (see <see cref="Architectures"/> for its recipe). Sides must be multiples of 4.
+/// directly and trains with MSE plus a tenth of (1 - SSIM) (see <see cref="Architectures"/> for its recipe). Sides must be multiples of 4.
 /// </summary>
 public sealed partial class UNet : Denoiser
 {
@@ -61,7 +61,9 @@ public sealed partial class UNet : Denoiser
     /// <summary>
     /// The network, top to bottom. <paramref name="channelsLast"/> only changes the memory layout after the stem (the
     /// fast path sets it: libtorch's channels-last max-pool is far faster than its NCHW one); the values are the same.
-    /// In eval mode the output is clamped to [0, 1], the range of every image; training sees it unclamped.
+    /// In eval mode the output is clamped to [0, 1], the range of every image. Training sees it through a leaky ReLU
+    /// instead: a dark background then costs nothing for undershooting zero, which eval clips anyway, while the small
+    /// slope below zero keeps every output pixel's gradient alive (a plain ReLU can switch an output off for good).
     /// </summary>
     private Tensor Forward(Tensor input, bool channelsLast)
     {
@@ -77,7 +79,7 @@ public sealed partial class UNet : Denoiser
         x = grow1.call(up1.call(x)).relu_();
         x = decode1.call(cat([x, skip1], 1)).relu_();
         var y = toFull.call(output.call(x));
-        return (training ? y : y.clamp(0, 1)).MoveToOuterDisposeScope();
+        return (training ? functional.leaky_relu(y, 0.01) : y.clamp(0, 1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The top-left of an upsampled map, as large as the skip it joins (4×4 → 8×8 for a 7×7 skip).</summary>

@@ -21,14 +21,15 @@ public sealed class ChunkedTrainingStep : TrainingStep
     private readonly TorchWorkers? workers;
 
     /// <param name="fast">The model's fast forward; the step owns it from now on.</param>
+    /// <param name="chunkSize">Images per chunk (null: the fast forward's own <see cref="FastForward.ChunkSize"/>).</param>
     /// <param name="workers">
     /// Threads that process the chunks in parallel, one intra-op thread each; null = torch's intra-op thread count
     /// on the calling thread. 1 runs the chunks on the calling thread with its own intra-op settings.
     /// </param>
     public ChunkedTrainingStep(Denoiser model, FastForward fast, optim.Optimizer optimizer, DenoisingLoss loss,
-        int chunkSize = DefaultChunkSize, int? workers = null)
+        int? chunkSize = null, int? workers = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize ?? fast.ChunkSize, 1);
         var count = workers ?? torch.get_num_threads();
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(workers));
         if (!fast.Supports(loss))
@@ -37,7 +38,7 @@ public sealed class ChunkedTrainingStep : TrainingStep
         this.fast = fast;
         this.optimizer = optimizer;
         this.loss = loss;
-        this.chunkSize = chunkSize;
+        this.chunkSize = chunkSize ?? fast.ChunkSize;
         this.workers = count > 1 ? new TorchWorkers(count) : null;
     }
 

@@ -55,9 +55,16 @@ public sealed record TrainingOptions
     /// <summary>The learning rate of step <paramref name="step"/> (0-based) of a run of <paramref name="totalSteps"/>.</summary>
     public double LearningRateAt(long step, long totalSteps) => Schedule switch
     {
-        LearningRateSchedule.Cosine => LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / Math.Max(1, totalSteps))),
+        LearningRateSchedule.Cosine => WarmCosine(Math.Min(step, totalSteps) / (double)Math.Max(1, totalSteps)),
         _ => LearningRate,
     };
+
+    /// <summary>The share of a cosine run's steps that warm the rate up linearly from a tenth of it.</summary>
+    public const double WarmupShare = 0.03;
+
+    private double WarmCosine(double progress) => progress < WarmupShare
+        ? LearningRate * (0.1 + 0.9 * progress / WarmupShare)
+        : LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (progress - WarmupShare) / (1 - WarmupShare)));
 
     /// <summary>Throws an <see cref="InvalidTrainingOptionException"/> naming the first setting that cannot work.</summary>
     public void Validate()

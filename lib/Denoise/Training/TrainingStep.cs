@@ -11,16 +11,14 @@ namespace Denoise.Training;
 /// </summary>
 public abstract class TrainingStep : IDisposable
 {
-    /// <summary>Images per chunk of the fast step; 32 keeps every activation of the seed model's chunk in the L2 cache.</summary>
-    public const int DefaultChunkSize = 32;
-
     /// <summary>
     /// The step for <paramref name="model"/> minimising <paramref name="loss"/>: the chunked fast step when the model has a
     /// fast forward that supports the loss, else the plain one. The optimiser must be built over the model's parameters.
     /// </summary>
+    /// <param name="chunkSize">Images per chunk of the fast step (null: the model's own, <see cref="FastForward.ChunkSize"/>).</param>
     /// <param name="workers">Parallel workers of the fast step (null: torch's intra-op thread count); see <see cref="ChunkedTrainingStep"/>.</param>
     public static TrainingStep For(Denoiser model, optim.Optimizer optimizer, DenoisingLoss loss,
-        int chunkSize = DefaultChunkSize, int? workers = null)
+        int? chunkSize = null, int? workers = null)
     {
         RequireFits(model, loss);
         var fast = model.CreateFastForward();

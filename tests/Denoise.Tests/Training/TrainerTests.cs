@@ -234,14 +234,16 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void The_cosine_schedule_falls_from_the_rate_to_zero_along_half_a_cosine()
+    public void The_cosine_schedule_warms_up_over_3_percent_of_the_steps_then_falls_to_zero_along_half_a_cosine()
     {
         var options = new TrainingOptions { LearningRate = 2e-3, Schedule = LearningRateSchedule.Cosine };
 
-        Assert.Equal(2e-3, options.LearningRateAt(0, 100), 12);
-        Assert.Equal(1e-3, options.LearningRateAt(50, 100), 12);
-        Assert.Equal(2e-3 * (1 + Math.Cos(Math.PI * 0.25)) / 2, options.LearningRateAt(25, 100), 12);
-        Assert.Equal(0, options.LearningRateAt(100, 100), 12);
+        Assert.Equal(2e-4, options.LearningRateAt(0, 1000), 12);
+        Assert.Equal(2e-4 + 0.9 * 2e-3 * 15 / 30, options.LearningRateAt(15, 1000), 12);
+        Assert.Equal(2e-3, options.LearningRateAt(30, 1000), 12);
+        Assert.Equal(1e-3, options.LearningRateAt(515, 1000), 12);
+        Assert.Equal(2e-3 * (1 + Math.Cos(Math.PI * 0.25)) / 2, options.LearningRateAt(30 + 970 / 4, 1000), 12);
+        Assert.Equal(0, options.LearningRateAt(1000, 1000), 12);
         Assert.Equal(2e-3, new TrainingOptions { LearningRate = 2e-3 }.LearningRateAt(99, 100), 12);
     }
 
