@@ -150,6 +150,30 @@ LOSSES = {
 }
 
 
+def ssim_of_batch(x, y, window=7, k1=0.01, k2=0.03):
+    """Mean SSIM of each image as scikit-image computes it (7x7 uniform window, data range 1, valid region only):
+    the formula of ImageMetrics.SsimOfBatch, differentiable."""
+    def mean(t):
+        return F.avg_pool2d(t, window, stride=1)
+    norm = window * window / (window * window - 1)
+    ux, uy = mean(x), mean(y)
+    vx = norm * (mean(x * x) - ux * ux)
+    vy = norm * (mean(y * y) - uy * uy)
+    vxy = norm * (mean(x * y) - ux * uy)
+    c1, c2 = k1 * k1, k2 * k2
+    return ((2 * ux * uy + c1) * (2 * vxy + c2) / ((ux * ux + uy * uy + c1) * (vx + vy + c2))).mean(dim=(1, 2, 3))
+
+
+def loss_function(name):
+    """A loss by our CLI's name: bce, mse, l1 or mse+ssim:W (MSE plus W times 1 - SSIM)."""
+    if name.startswith("mse+ssim:"):
+        weight = float(name[len("mse+ssim:"):])
+        return lambda out, target: F.mse_loss(out, target) + weight * (1 - ssim_of_batch(out, target).mean())
+    if name not in LOSSES:
+        raise argparse.ArgumentTypeError(f"unknown loss {name!r}: use {', '.join(sorted(LOSSES))} or mse+ssim:W")
+    return LOSSES[name]
+
+
 def outputs(model, x):
     """What the network returns as images: the sigmoid of the seed model's logits, the U-Net's output as it is."""
     return torch.sigmoid(model(x)) if model.sigmoid_output else model(x)
@@ -282,7 +306,7 @@ def main():
     ap.add_argument("mode", choices=["pytorch", "pytorch_tuned"])
     ap.add_argument("--arch", default="conv-autoencoder", choices=sorted(ARCHITECTURES))
     ap.add_argument("--sigma", type=float, default=0.5, help="Gaussian noise of the training recipe")
-    ap.add_argument("--loss", default="bce", choices=sorted(LOSSES))
+    ap.add_argument("--loss", default="bce", help="bce, mse, l1 or mse+ssim:W")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--eps", type=float, default=1e-7)
     ap.add_argument("--threads", type=int, default=2)
@@ -295,6 +319,10 @@ def main():
     ap.add_argument("--data", default=os.environ.get("DENOISE_DATA", "/work/data") + "/mnist")
     ap.add_argument("--synthetic", action="store_true", help="uniform [0,1] images instead of MNIST")
     args = ap.parse_args()
+    try:
+        loss_fn = loss_function(args.loss)
+    except (argparse.ArgumentTypeError, ValueError) as error:
+        raise SystemExit(f"--loss {args.loss}: {error}")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -322,10 +350,10 @@ def main():
         if workers is not None:
             return train_step_tuned_parallel(model, opt, noisy, clean, args.chunk, workers)
         if tuned and not seed_model:
-            return train_step_tuned_unet(model, opt, noisy, clean, args.chunk, LOSSES[args.loss])
+            return train_step_tuned_unet(model, opt, noisy, clean, args.chunk, loss_fn)
         if tuned:
             return train_step_tuned(model, opt, noisy, clean, args.chunk)
-        return train_step_idiomatic(model, opt, noisy, clean, LOSSES[args.loss])
+        return train_step_idiomatic(model, opt, noisy, clean, loss_fn)
 
     model.train()
     for noisy, clean in batches[:args.warmup]:
