@@ -103,6 +103,8 @@ public static class TrainCommand
             }
 
             ModelFile.Save(outputPath, model, trainer.Metadata());
+            if (trainer.BudgetPlan is { } plan)
+                writer.WriteLine(plan);
             var last = trainer.History.Last;
             writer.WriteLine(last is null
                 ? $"saved {outputPath}"

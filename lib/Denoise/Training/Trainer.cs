@@ -185,26 +185,41 @@ public sealed class Trainer : IDisposable
         var clean = data.CleanTrain.narrow(0, 0, size);
         var noisy = Options.Noise.Apply(clean, Options.Seed);
 
+        // Two untimed runs first (new worker threads, Adam's state, libtorch's kernel caches), then the median of three
+        // timed rounds, so that one slow moment of a shared machine does not shorten the whole run.
         double SecondsPer(Action run, int times)
         {
             run();
-            var watch = Stopwatch.StartNew();
-            for (var i = 0; i < times; i++)
-                run();
-            return watch.Elapsed.TotalSeconds / times;
+            run();
+            var rounds = new double[3];
+            for (var round = 0; round < rounds.Length; round++)
+            {
+                var watch = Stopwatch.StartNew();
+                for (var i = 0; i < times; i++)
+                    run();
+                rounds[round] = watch.Elapsed.TotalSeconds / times;
+            }
+
+            Array.Sort(rounds);
+            return rounds[1];
         }
 
-        var batchSeconds = SecondsPer(() => probe.Step(noisy, clean).Dispose(), times: 5);
+        var batchSeconds = SecondsPer(() => probe.Step(noisy, clean).Dispose(), times: 4);
         var validationSize = (int)Math.Min(Options.BatchSize, data.CleanValidation.shape[0]);
         var validationSeconds = SecondsPer(() => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
-            data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), times: 2);
+            data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), times: 1);
         var batches = (count + Options.BatchSize - 1) / Options.BatchSize;
         var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
             + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
         var epochSeconds = batches * batchSeconds + validationBatches * validationSeconds;
         var left = (budget - clock.Elapsed).TotalSeconds * 0.97;
-        return Math.Max(1, (int)(left / epochSeconds));
+        var epochs = Math.Max(1, (int)(left / epochSeconds));
+        BudgetPlan = $"time budget {budget.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} min: {epochs} epoch{(epochs == 1 ? "" : "s")} of about {epochSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s each, as timed at the start";
+        return epochs;
     }
+
+    /// <summary>How a time budget (<see cref="TrainingOptions.Minutes"/>) became a number of epochs, once it has; else null.</summary>
+    public string? BudgetPlan { get; private set; }
 
     /// <summary>The metadata for a model file of the model as trained so far.</summary>
     public ModelMetadata Metadata() => ModelMetadata.For(Model, Options, history);
