@@ -242,7 +242,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(2e-4 + 0.9 * 2e-3 * 15 / 30, options.LearningRateAt(15, 1000), 12);
         Assert.Equal(2e-3, options.LearningRateAt(30, 1000), 12);
         Assert.Equal(1e-3, options.LearningRateAt(515, 1000), 12);
-        Assert.Equal(2e-3 * (1 + Math.Cos(Math.PI * 0.25)) / 2, options.LearningRateAt(30 + 970 / 4, 1000), 12);
+        Assert.Equal(2e-3 * (1 + Math.Cos(Math.PI * 0.25)) / 2, options.LearningRateAt(12 + 388 / 4, 400), 12);   // a quarter of the way down
         Assert.Equal(0, options.LearningRateAt(1000, 1000), 12);
         Assert.Equal(2e-3, new TrainingOptions { LearningRate = 2e-3 }.LearningRateAt(99, 100), 12);
     }
