@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Denoise.Metrics;
 using Denoise.Models;
@@ -62,8 +63,10 @@ public sealed class Trainer : IDisposable
     {
         CheckPairs(data.NoisyTrain, data.CleanTrain, "training");
         CheckPairs(data.NoisyValidation, data.CleanValidation, "validation");
-        if (Options.Minutes is { } minutes && CompletedEpochs == 0)
-            Options = Options with { Epochs = EpochsWithin(data, TimeSpan.FromMinutes(minutes)) };
+        var budgetClock = Stopwatch.StartNew();
+        TimeSpan? budget = Options.Minutes is { } minutes && CompletedEpochs == 0 ? TimeSpan.FromMinutes(minutes) : null;
+        if (budget is { } planned)
+            Options = Options with { Epochs = EpochsWithin(data, planned) };
         var count = data.CleanTrain.shape[0];
         var batchSize = Options.BatchSize;
         var batches = (int)((count + batchSize - 1) / batchSize);
@@ -101,6 +104,8 @@ public sealed class Trainer : IDisposable
             var quality = Score(data, Options.QualityImages);
             var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
             history.Add(record);
+            if (budget is { } whole && epoch == 1)
+                Options = Options with { Epochs = EpochsAfterTheFirst(whole, budgetClock.Elapsed, record.Seconds) };
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
             progress?.Report(new TrainingProgress(epoch, Options.Epochs, batches, batches, record)
                 { RunningLoss = trainLoss, Elapsed = watch.Elapsed });
@@ -215,6 +220,20 @@ public sealed class Trainer : IDisposable
         var left = (budget - clock.Elapsed).TotalSeconds * 0.97;
         var epochs = Math.Max(1, (int)(left / epochSeconds));
         BudgetPlan = $"time budget {budget.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} min: {epochs} epoch{(epochs == 1 ? "" : "s")} of about {epochSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s each, as timed at the start";
+        return epochs;
+    }
+
+    /// <summary>
+    /// The run's epochs corrected by the first epoch's measured time: a few timed steps can misjudge a whole epoch
+    /// (other work in the process, a busy moment of the machine), an epoch cannot. The schedule follows the new count
+    /// from the next step on; past the warm-up that moves the learning rate by a few percent at most.
+    /// </summary>
+    private int EpochsAfterTheFirst(TimeSpan budget, TimeSpan spent, double epochSeconds)
+    {
+        var left = (budget - spent).TotalSeconds * 0.97;
+        var epochs = 1 + Math.Max(0, (int)(left / epochSeconds));
+        BudgetPlan += string.Create(CultureInfo.InvariantCulture,
+            $"; after epoch 1 ({epochSeconds:0} s): {epochs} epoch{(epochs == 1 ? "" : "s")}");
         return epochs;
     }
 

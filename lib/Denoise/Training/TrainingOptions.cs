@@ -44,8 +44,9 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// A time budget in minutes: when set, the run's <see cref="Epochs"/> are chosen at its start, by timing a few steps,
-    /// so that the whole run (validation included) fits the budget; the chosen number is recorded, so the run repeats
-    /// with <c>Epochs</c> alone. Null: train for <see cref="Epochs"/>.
+    /// and corrected once after the first epoch by its measured time, so that the whole run (validation included) fits
+    /// the budget; the final number is recorded (a run with that <c>Epochs</c> alone differs only in the learning
+    /// rates of its first epoch, which followed the first plan). Null: train for <see cref="Epochs"/>.
     /// </summary>
     public double? Minutes { get; init; }
 

@@ -58,7 +58,7 @@ public sealed class UNetTests
     }
 
     [Fact]
-    public void In_eval_mode_outputs_are_images_and_in_training_they_are_raw()
+    public void In_eval_mode_outputs_are_clamped_to_images_and_in_training_a_leaky_relu_lets_them_dip_below_zero()
     {
         using var model = new UNet(seed: 1);
         using var input = rand(3, 1, 28, 28, generator: new Generator(2));
@@ -71,7 +71,7 @@ public sealed class UNetTests
         Assert.Equal(new long[] { 3, 1, 28, 28 }, clamped.shape);
         Assert.True(clamped.ge(0).all().item<bool>() && clamped.le(1).all().item<bool>());
         Assert.True(clamped.allclose(raw.clamp(0, 1), rtol: 0, atol: 0));
-        Assert.True(raw.lt(0).any().item<bool>(), "an untrained U-Net's raw output dips below 0 somewhere; the clamp must matter");
+        Assert.True(raw.lt(0).any().item<bool>(), "an untrained U-Net's training output dips below 0 somewhere (the leaky slope); the clamp must matter");
     }
 
     [Fact]
