@@ -17,7 +17,7 @@ public sealed record BenchmarkSettings(
     int Threads = 2,
     int Batches = 40,
     int Warmup = 5,
-    int ChunkSize = 32,
+    int ChunkSize = FastForward.DefaultChunkSize,
     string? MnistFolder = null,
     bool Plain = false)
 {
@@ -28,7 +28,7 @@ public sealed record BenchmarkSettings(
     {
         using var model = Architectures.Create(architecture, seed: 0);
         using var fast = model.CreateFastForward();
-        return fast?.ChunkSize ?? 32;
+        return fast?.ChunkSize ?? FastForward.DefaultChunkSize;
     }
 
     /// <summary>The training recipe of the architecture: the bench trains with its noise, loss and optimiser settings.</summary>

@@ -26,7 +26,10 @@ public abstract class FastForward : IDisposable
     /// Images per chunk of the chunked step unless the caller says otherwise: the size this model's step ran fastest at
     /// on the bench (`denoise bench --chunk`). The seed model's 32 keep a chunk's activations in the L2 cache.
     /// </summary>
-    public virtual int ChunkSize => 32;
+    public virtual int ChunkSize => DefaultChunkSize;
+
+    /// <summary>The chunk size of a fast forward that does not choose its own.</summary>
+    public const int DefaultChunkSize = 32;
 
     /// <summary>Whether <see cref="Loss"/> can compute <paramref name="loss"/> (e.g. only losses that are means over pixels).</summary>
     public virtual bool Supports(DenoisingLoss loss) => true;
