@@ -136,4 +136,22 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(CommandRunner.UsageError, exit);
         Assert.Equal("denoise: data fetch: unknown set 'faces' - give digits or photos, or nothing for both (see 'denoise --help')", error.Trim());
     }
+    [Fact]
+    public void Fetch_without_a_set_verifies_the_digits_and_copies_the_photos_from_python3_skimage()
+    {
+        // The digits from the real data folder (no network in tests); the photos from Debian's package, as setup runs it.
+        var target = _temp.File("data");
+        foreach (var file in DataCatalog.Files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file.PathIn(target))!);
+            File.Copy(file.PathIn(DataFolder.Resolve()), file.PathIn(target));
+        }
+
+        var (exit, output, error) = Run("data", "fetch", "--data-dir", target);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Equal(DataCatalog.Files.Count, System.Text.RegularExpressions.Regex.Matches(output, " verified ").Count);
+        Assert.Equal(PhotoCatalog.Files.Count, System.Text.RegularExpressions.Regex.Matches(output, " copied ").Count);
+    }
 }
