@@ -1,4 +1,4 @@
-using Denoise.Models;
+using Denoise.Tensors;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

@@ -1,3 +1,4 @@
+using Denoise.Tensors;
 using static TorchSharp.torch;
 
 namespace Denoise.Metrics;

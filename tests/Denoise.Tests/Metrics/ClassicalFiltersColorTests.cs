@@ -1,5 +1,5 @@
 using Denoise.Data;
-using Denoise.Models;
+using Denoise.Metrics;
 using static TorchSharp.torch;
 
 namespace Denoise.Tests.Metrics;
