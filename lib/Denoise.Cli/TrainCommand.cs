@@ -75,7 +75,7 @@ public static class TrainCommand
                 : Start(parsed, checkpointPath, arch, settings, writer));
             using var model = trainer.Model;
             var options = trainer.Options;
-            if (trainer.CompletedEpochs < options.Epochs)
+            if (trainer.CompletedEpochs < trainer.PlannedEpochs)
             {
                 using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -288,23 +288,60 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void A_time_budget_chooses_the_epochs_and_records_them()
+    public void A_time_budget_chooses_the_epochs_and_records_them_without_changing_the_options()
     {
         using var data = SyntheticPairs.Make(train: 64, validation: 16, seed: 13);
         using var model = new ConvAutoencoder(seed: 3);
         var checkpoint = Path.Combine(folder, "budget.checkpoint");
-        // Far more than one epoch of 4 batches takes on any machine, far less than a hundred.
-        using var trainer = new Trainer(model, Tiny(epochs: 1) with { Minutes = 0.1 });
-        var history = trainer.Fit(data, checkpointPath: checkpoint);
+        var options = Tiny(epochs: 1) with { Minutes = 0.2 };
+        // Each of an epoch's 4 batches takes 1 s on this clock, and nothing else takes any time: the timing at the
+        // start sees nothing (and plans the most epochs), the first epoch's 4 s correct that to 1 + 97 % of 8 s.
+        var clock = new ManualClock();
+        using var trainer = new Trainer(model, options, clock);
+        var history = trainer.Fit(data, new InlineProgress<TrainingProgress>(p =>
+        {
+            if (p.Completed is null)
+                clock.Advance(1);
+        }), checkpointPath: checkpoint);
 
-        Assert.InRange(trainer.Options.Epochs, 2, 100);
-        Assert.Equal(trainer.Options.Epochs, history.Count);
-        Assert.Equal(trainer.Options, Trainer.ReadCheckpoint(checkpoint).Training);   // the choice is recorded
-        Assert.Equal(0.1, trainer.Options.Minutes);
+        Assert.Equal(2, trainer.PlannedEpochs);
+        Assert.Equal(2, history.Count);
+        Assert.All(history, r => Assert.Equal(4.0, r.Seconds));
+        Assert.Equal(options, trainer.Options);   // the options stay as given
+        Assert.Equal(options with { Epochs = 2 }, Trainer.ReadCheckpoint(checkpoint).Training);   // the choice is recorded
+        Assert.Equal(options with { Epochs = 2 }, trainer.Metadata().Training);
+        Assert.Equal($"time budget 0.2 min: {TimeBudget.MostEpochs} epochs of about 0 s each, as timed at the start; after epoch 1 (4 s): 2 epochs", trainer.BudgetPlan);
         // Timing used a twin: the first epoch's loss is the one an untimed run would see.
         using var plainModel = new ConvAutoencoder(seed: 3);
         using var plain = new Trainer(plainModel, Tiny(epochs: 1));
         Assert.Equal(plain.Fit(data)[0].Loss, history[0].Loss, history[0].Loss * 1e-6);
+    }
+
+    [Fact]
+    public void A_run_with_a_time_budget_resumes_to_the_epochs_it_planned()
+    {
+        using var data = SyntheticPairs.Make(train: 32, validation: 8, seed: 15);
+        using var model = new ConvAutoencoder(seed: 3);
+        var checkpoint = Path.Combine(folder, "budget-resume.checkpoint");
+        var clock = new ManualClock();
+        using var trainer = new Trainer(model, Tiny(epochs: 1) with { Minutes = 0.1 }, clock);
+        using var stop = new CancellationTokenSource();
+        // Batches of 1 s (2 per epoch): the first epoch corrects the plan to 1 + 97 % of 4 s over 2 s = 2 epochs; the
+        // run is stopped in the second.
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data, new InlineProgress<TrainingProgress>(p =>
+        {
+            clock.Advance(p.Completed is null ? 1 : 0);
+            if (p.Epoch == 2)
+                stop.Cancel();
+        }), checkpoint, stop.Token));
+
+        using var resumed = Trainer.Resume(checkpoint);
+        using var resumedModel = resumed.Model;
+        resumed.Fit(data);
+
+        Assert.Equal(2, resumed.PlannedEpochs);
+        Assert.Equal(2, resumed.CompletedEpochs);
+        Assert.Null(resumed.BudgetPlan);   // resuming follows the plan; it does not plan again
     }
 
     [Fact]
