@@ -87,8 +87,11 @@ public sealed class ImageDenoiserTests
         using var tiled = ImageDenoiser.Denoise(model, image, batchSize: 256, workers: 1, tileSize: tile);
 
         Assert.Equal(whole.shape, tiled.shape);
+        // Outputs in [0, 1]. A tile and the whole image differ in size, and libtorch picks convolution kernels by size
+        // and CPU: sums in other orders differ by a few float32 ulps (6e-8 at 1) per layer. 1e-5 allows that; a tiling
+        // mistake (a halo too narrow, a tile misplaced) changes pixels by 1e-2 and more.
         var difference = (whole - tiled).abs().max().item<float>();
-        Assert.True(difference < 1e-6, $"tiles differ from the whole image by {difference}");
+        Assert.True(difference < 1e-5, $"tiles differ from the whole image by {difference}");
     }
 
     [Fact]
