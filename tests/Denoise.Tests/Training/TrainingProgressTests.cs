@@ -43,7 +43,7 @@ public sealed class TrainingProgressTests
         var batchReports = reports.Where(r => r.Completed is null).ToList();
         Assert.Equal(6, batchReports.Count);
         foreach (var (report, mean) in batchReports.Zip(expected))
-            Assert.Equal(mean, report.RunningLoss, mean * 1e-6);
+            Assert.Equal(mean, report.RunningLoss, mean * 1e-6);   // the same float32 losses, summed in float64 in another order
         // The epoch's report carries the epoch's loss, which the last batch's running loss already was.
         foreach (var end in reports.Where(r => r.Completed is not null))
         {
