@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Denoise.Cli.Bench;
 using Denoise.Data;
 using Denoise.IO;
+using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Training;
 using Spectre.Console;

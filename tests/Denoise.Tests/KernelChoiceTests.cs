@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Denoise.Imaging;
 using Denoise.Models;
+using Denoise.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

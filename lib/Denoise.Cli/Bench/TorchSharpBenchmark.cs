@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Denoise.Data;
+using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Randomness;
 using Denoise.Training;

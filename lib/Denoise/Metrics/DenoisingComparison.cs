@@ -1,4 +1,3 @@
-using Denoise.Models;
 using static TorchSharp.torch;
 
 namespace Denoise.Metrics;

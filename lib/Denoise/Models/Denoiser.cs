@@ -1,5 +1,4 @@
 using Denoise.Randomness;
-using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -8,8 +7,8 @@ namespace Denoise.Models;
 
 /// <summary>
 /// A network that maps N×1×H×W noisy images with values in [0, 1] to clean ones. Every architecture of the family
-/// derives from it; <see cref="Architectures"/> builds one by name (model files, checkpoints, the CLI and notebooks
-/// go through it), and the trainer, <see cref="ImageDenoiser"/> and <see cref="ModelFile"/> work with any of them.
+/// derives from it; the registry (<c>Training.Architectures</c>) builds one by name (model files, checkpoints, the CLI and notebooks
+/// go through it), and the trainer, <see cref="ImageDenoiser"/> and model files work with any of them.
 /// </summary>
 public abstract class Denoiser : Module<Tensor, Tensor>
 {

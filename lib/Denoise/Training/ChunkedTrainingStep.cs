@@ -1,4 +1,5 @@
 using Denoise.Models;
+using Denoise.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 

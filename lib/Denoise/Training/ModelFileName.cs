@@ -1,5 +1,4 @@
 using Denoise.Data;
-using Denoise.Models;
 
 namespace Denoise.Training;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Denoise.Metrics;
 
 namespace Denoise.Training;
 
@@ -91,8 +92,7 @@ public sealed class TimeBudget
             rounds[round] = clock.GetElapsedTime(start).TotalSeconds / times;
         }
 
-        Array.Sort(rounds);
-        return rounds[1];
+        return Statistics.Median(rounds);
     }
 
     /// <summary>Whole epochs of <paramref name="epochSeconds"/> in the margin's share of <paramref name="left"/>, at most <see cref="MostEpochs"/>.</summary>

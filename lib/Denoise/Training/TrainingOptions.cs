@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Denoise.Data;
+using Denoise.Models;
 using Denoise.Noise;
 
 namespace Denoise.Training;

@@ -74,7 +74,7 @@ public sealed class CommandLineErrorsTests : IDisposable
         var json = System.Text.Encoding.UTF8.GetBytes("""{"Architecture":"conv-autoencoder","Training":{"Noise":"gaussian:-3"}}""");
         using (var writer = new BinaryWriter(File.Create(path)))
         {
-            writer.Write(System.Text.Encoding.ASCII.GetBytes(Denoise.Models.ModelFile.Magic));
+            writer.Write(System.Text.Encoding.ASCII.GetBytes(Denoise.Training.ModelFile.Magic));
             writer.Write(json.Length);
             writer.Write(json);
         }

@@ -1,4 +1,5 @@
 using Denoise.Models;
+using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,8 +1,9 @@
 using Denoise.Imaging;
+using Denoise.Metrics;
 using Denoise.Models;
 using static TorchSharp.torch;
 
-namespace Denoise.Metrics;
+namespace Denoise.Evaluation;
 
 /// <summary>Pictures of what each model makes of the same noisy images, with each image's PSNR under it when the clean images are known.</summary>
 public static class ComparisonGrid

@@ -1,9 +1,9 @@
-using Denoise.Metrics;
+using Denoise.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Denoise.Models;
+namespace Denoise.Metrics;
 
 /// <summary>
 /// The classical denoisers the autoencoder has to beat: a median filter and a Gaussian blur, batched over

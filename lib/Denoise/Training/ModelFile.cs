@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Denoise.IO;
+using Denoise.Models;
 using static TorchSharp.torch;
 
-namespace Denoise.Models;
+namespace Denoise.Training;
 
 /// <summary>
 /// A trained model in one file: the line "DENOISE-MODEL", a JSON <see cref="ModelMetadata"/> block with its length,

@@ -1,7 +1,8 @@
+using Denoise.Metrics;
 using Denoise.Models;
 using static TorchSharp.torch;
 
-namespace Denoise.Metrics;
+namespace Denoise.Evaluation;
 
 /// <summary>
 /// Every method on the same noisy test images: the noisy input, the classical filters of <see cref="DenoisingComparison"/>

@@ -1,4 +1,5 @@
 using Denoise.Data;
+using Denoise.IO;
 using Denoise.Models;
 using Denoise.Noise;
 using Denoise.Tests.Metrics;
@@ -11,7 +12,7 @@ using static Denoise.Tests.Cli.CliRun;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Denoise.Tests.Models;
+namespace Denoise.Tests.Training;
 
 /// <summary>
 /// Weights to and from real PyTorch (Debian's python3-torch, the networks of bench/pytorch_reference.py, run by

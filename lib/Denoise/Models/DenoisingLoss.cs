@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Denoise.Models;
+using Denoise.Metrics;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Denoise.Training;
+namespace Denoise.Models;
 
 /// <summary>
 /// What training minimises, with its text form ("bce", "mse", "l1"), as written in options, model files and checkpoints.
@@ -109,7 +109,7 @@ public abstract record DenoisingLoss
         public override bool IsPixelwise => false;
 
         public override Tensor Of(Tensor output, Tensor target) =>
-            F.mse_loss(output, target) + Weight * (1 - Metrics.ImageMetrics.SsimOfBatch(output, target).mean());
+            F.mse_loss(output, target) + Weight * (1 - ImageMetrics.SsimOfBatch(output, target).mean());
     }
 
     /// <summary>Writes a loss as its text form and reads it back through <see cref="Parse"/>.</summary>

@@ -1,7 +1,7 @@
-namespace Denoise.Cli.Bench;
+namespace Denoise.Metrics;
 
-/// <summary>The summary statistics the bench reports.</summary>
-internal static class Statistics
+/// <summary>Summary statistics of repeated measurements (the bench's timings, a time budget's probe rounds).</summary>
+public static class Statistics
 {
     /// <summary>The middle value (the mean of the two middle ones for an even count); the values need not be sorted.</summary>
     public static double Median(IEnumerable<double> values)

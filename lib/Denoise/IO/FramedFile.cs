@@ -1,7 +1,6 @@
 using System.Text;
-using Denoise.IO;
 
-namespace Denoise.Models;
+namespace Denoise.IO;
 
 /// <summary>
 /// The layout shared by model files and checkpoints: an ASCII magic line, a little-endian int32 length and that many

@@ -1,9 +1,9 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
-using Denoise.Training;
+using Denoise.Models;
 
-namespace Denoise.Models;
+namespace Denoise.Training;
 
 /// <summary>
 /// What a model file (or a checkpoint) says about the weights in it: the architecture, how they were trained (the run's

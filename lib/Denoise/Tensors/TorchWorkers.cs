@@ -1,7 +1,7 @@
 using System.Runtime.ExceptionServices;
 using TorchSharp;
 
-namespace Denoise.Training;
+namespace Denoise.Tensors;
 
 /// <summary>
 /// Dedicated threads that each run torch with one intra-op thread, for data parallelism over the cores:

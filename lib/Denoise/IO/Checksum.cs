@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using Denoise.IO;
 
-namespace Denoise.Data;
+namespace Denoise.IO;
 
 /// <summary>SHA-256 helpers. Hashing is fast enough (OpenSSL, ~1.7 GB/s with SHA-NI) that we rehash instead of caching.</summary>
 public static class Checksum

@@ -2,13 +2,13 @@ using System.Buffers.Binary;
 using System.Collections;
 using System.IO.Compression;
 using System.Text.Json;
-using Denoise.Data;
 using Denoise.IO;
+using Denoise.Models;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Denoise.Models;
+namespace Denoise.Training;
 
 /// <summary>
 /// A model's weights to and from PyTorch, through TorchSharp.PyBridge: its state dict, keyed by the model's own parameter

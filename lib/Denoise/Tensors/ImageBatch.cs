@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Denoise.Metrics;
+namespace Denoise.Tensors;
 
 /// <summary>
 /// Brings the image shapes the library accepts (H×W, N×H×W, N×1×H×W) to one batch layout N×1×H×W,

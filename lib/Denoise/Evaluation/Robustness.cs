@@ -1,8 +1,9 @@
+using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Noise;
 using static TorchSharp.torch;
 
-namespace Denoise.Metrics;
+namespace Denoise.Evaluation;
 
 /// <summary>
 /// How methods hold up across noises: the noisy input and each model scored on the same clean images under every noise

@@ -1,7 +1,7 @@
 using Denoise.Models;
 using Denoise.Training;
 
-namespace Denoise.Tests.Models;
+namespace Denoise.Tests.Training;
 
 [Collection("torch")]
 public sealed class ArchitecturesTests

@@ -5,7 +5,7 @@ using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Denoise.Tests.Models;
+namespace Denoise.Tests.Training;
 
 [Collection("torch")]
 public sealed class ModelFileTests : IDisposable

@@ -1,6 +1,6 @@
-using Denoise.Training;
+using Denoise.Models;
 
-namespace Denoise.Models;
+namespace Denoise.Training;
 
 /// <summary>
 /// One member of the model family as <see cref="Architectures"/> knows it: its name, what it is in a line, how to build

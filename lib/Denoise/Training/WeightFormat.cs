@@ -1,4 +1,4 @@
-namespace Denoise.Models;
+namespace Denoise.Training;
 
 /// <summary>The files in which <see cref="PyTorchWeights"/> exchanges a model's state dict with PyTorch.</summary>
 public enum WeightFormat

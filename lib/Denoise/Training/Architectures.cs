@@ -1,6 +1,6 @@
-using Denoise.Training;
+using Denoise.Models;
 
-namespace Denoise.Models;
+namespace Denoise.Training;
 
 /// <summary>
 /// The registry of architectures: a model file, a checkpoint, the CLI's --arch and the notebooks build a model by its

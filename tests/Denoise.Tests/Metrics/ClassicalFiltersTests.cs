@@ -1,8 +1,7 @@
-using Denoise.Models;
-using Denoise.Tests.Metrics;
+using Denoise.Metrics;
 using static TorchSharp.torch;
 
-namespace Denoise.Tests.Models;
+namespace Denoise.Tests.Metrics;
 
 [Collection("torch")]
 public sealed class ClassicalFiltersTests

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Denoise.Training;
+using Denoise.Models;
 using static TorchSharp.torch;
 
-namespace Denoise.Tests.Training;
+namespace Denoise.Tests.Models;
 
 [Collection("torch")]
 public sealed class DenoisingLossTests

@@ -1,8 +1,8 @@
-using Denoise.Training;
+using Denoise.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Denoise.Models;
+namespace Denoise.Training;
 
 /// <summary>
 /// How closely a model's fast path agrees with its plain <c>forward</c> on one batch: outputs, loss and gradients,

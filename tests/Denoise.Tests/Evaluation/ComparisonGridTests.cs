@@ -1,10 +1,11 @@
+using Denoise.Evaluation;
 using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Noise;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Denoise.Tests.Metrics;
+namespace Denoise.Tests.Evaluation;
 
 [Collection("torch")]
 public sealed class ComparisonGridTests
