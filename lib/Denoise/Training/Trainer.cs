@@ -74,7 +74,10 @@ public sealed class Trainer : IDisposable
         CheckPairs(data.NoisyTrain, data.CleanTrain, "training");
         CheckPairs(data.NoisyValidation, data.CleanValidation, "validation");
         if (Options.Minutes is { } minutes && CompletedEpochs == 0)
-            PlannedEpochs = PlanWithin(data, budget = new TimeBudget(TimeSpan.FromMinutes(minutes), clock));
+        {
+            budget = new TimeBudget(TimeSpan.FromMinutes(minutes), clock);
+            PlannedEpochs = PlanWithin(data, budget);
+        }
         var count = data.CleanTrain.shape[0];
         var batchSize = Options.BatchSize;
         var batches = (int)((count + batchSize - 1) / batchSize);
