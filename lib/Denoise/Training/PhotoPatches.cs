@@ -10,7 +10,7 @@ namespace Denoise.Training;
 /// <see cref="PatchSize"/>, each from a photo drawn uniformly (so a small photo counts as much as a large one), at a
 /// uniform position, turned by one of the eight flips and quarter turns of a square, with fresh noise drawn for the
 /// batch. Everything a batch draws is seeded by (run seed, epoch, batch): patches from their own stream, the noise with
-/// <see cref="Trainer.BatchNoiseSeed"/> as the digits' fresh noise is, so a batch is the same whenever it is drawn.
+/// <see cref="RunSeeds.BatchNoise"/> as the digits' fresh noise is, so a batch is the same whenever it is drawn.
 /// Only training photos are accepted: the held-out test photos are never learnt from.
 /// </summary>
 public sealed class PhotoPatches : IBatchSource
@@ -67,7 +67,7 @@ public sealed class PhotoPatches : IBatchSource
     /// <summary>Where each patch of a batch comes from: photo index, top row, left column and symmetry (0-7).</summary>
     public IReadOnlyList<(int Photo, long Top, long Left, int Symmetry)> Draws(int epoch, int batch)
     {
-        using var generator = SeededGenerator.Create(Trainer.BatchNoiseSeed(Seed ^ PatchStream, epoch, batch));
+        using var generator = SeededGenerator.Create(RunSeeds.BatchNoise(Seed ^ PatchStream, epoch, batch));
         using var which = randint(0, photos.Count, [BatchSize], generator: generator);
         using var symmetry = randint(0, Symmetries, [BatchSize], generator: generator);
         using var where = rand([BatchSize, 2], ScalarType.Float64, generator: generator);
@@ -88,7 +88,7 @@ public sealed class PhotoPatches : IBatchSource
         using var scope = NewDisposeScope();
         var patches = Draws(epoch, batch).Select(d => Turn(photos[d.Photo].Image.narrow(1, d.Top, PatchSize).narrow(2, d.Left, PatchSize), d.Symmetry)).ToArray();
         var clean = stack(patches).to(ScalarType.Float32);
-        var noisy = Noise.Apply(clean, Trainer.BatchNoiseSeed(Seed, epoch, batch));
+        var noisy = Noise.Apply(clean, RunSeeds.BatchNoise(Seed, epoch, batch));
         return (noisy.MoveToOuterDisposeScope(), clean.MoveToOuterDisposeScope());
     }
 
