@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Denoise.Evaluation;
 using Denoise.Interactive;
+using Denoise.Metrics;
+using Denoise.Noise;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
@@ -161,6 +164,52 @@ public sealed partial class FormattersTests
         Assert.Contains("done", last["text/plain"]);
         Assert.Contains("data-live-display=", last["text/html"]);
     }
+
+    [Fact]
+    public void Every_score_table_shows_through_one_formatter_with_the_same_columns_and_rounding()
+    {
+        var board = new Scoreboard([new MethodScore("noisy input", 9.41234, 0.371234, 0.1147), new MethodScore("unet", 21.00499, 0.899449, 0.0081234)]);
+        var comparison = new DenoisingComparison(Report(9.41234, 0.371234, 0.1147), Report(14.2, 0.5, 0.04), Report(15.1, 0.6, 0.03),
+            Report(21.00499, 0.899449, 0.0081234), "unet");
+        var robustness = new Robustness([new GaussianNoise(0.1), new GaussianNoise(0.5)], ["noisy input", "unet"],
+            new double[,] { { 20.0, 27.123 }, { 9.41234, 21.00499 } }, new double[,] { { 0.7, 0.95 }, { 0.371234, 0.899449 } });
+
+        var boardHtml = Formatter.ToDisplayString(board, "text/html");
+        var comparisonHtml = Formatter.ToDisplayString(comparison, "text/html");
+        var robustnessHtml = Formatter.ToDisplayString(robustness, "text/html");
+
+        Assert.Equal(ScoreTable.Of(board.Scores).ToHtml(), boardHtml);
+        Assert.Equal(ScoreTable.Of(comparison.Scores).ToHtml(), comparisonHtml);
+        Assert.Equal(ScoreTable.Of(robustness.Rows).ToHtml(), robustnessHtml);
+        // PSNR to 2 decimals, SSIM to 4, MSE to 5, whichever table shows them.
+        foreach (var html in new[] { boardHtml, comparisonHtml, robustnessHtml })
+        {
+            Assert.Contains(">PSNR (dB)</th>", html);
+            Assert.Contains(">21</td>", html);          // 21.00499 rounds to 21.00, shown as 21
+            Assert.Contains(">0.8994</td>", html);
+            Assert.Contains(">9.41</td>", html);
+        }
+        Assert.Contains(">0.00812</td>", boardHtml);
+        Assert.Contains(">0.00812</td>", comparisonHtml);
+        Assert.DoesNotContain(">MSE</th>", robustnessHtml);
+        Assert.Contains(">gaussian:0.5</td>", robustnessHtml);
+        Assert.Equal(["noise", "method", "PSNR (dB)", "SSIM"], ScoreTable.Of(robustness.Rows).Headers);
+        Assert.Equal(["method", "PSNR (dB)", "SSIM", "MSE"], ScoreTable.Of(board.Scores).Headers);
+    }
+
+    [Fact]
+    public void Prose_shows_as_paragraphs_and_lists_like_the_markdown_around_it()
+    {
+        var prose = Prose.Of("The model lifts PSNR from 9.4 to 21.0 dB\nand SSIM <a lot>.\n\n- first & one\n- second");
+
+        var html = Formatter.ToDisplayString(prose, "text/html");
+
+        Assert.Equal("<div class=\"denoise-prose\"><p>The model lifts PSNR from 9.4 to 21.0 dB and SSIM &lt;a lot&gt;.</p><ul><li>first &amp; one</li><li>second</li></ul></div>", html);
+        Assert.Equal(prose.Text, Formatter.ToDisplayString(prose, "text/plain"));
+        Assert.Equal("<div class=\"denoise-prose\"><ul><li>a</li><li>b</li></ul></div>", Prose.List("a", "b").ToHtml());
+    }
+
+    private static QualityReport Report(double psnr, double ssim, double mse) => new([mse], [psnr], [ssim]);
 
     private sealed record Caption(string Text);
 
