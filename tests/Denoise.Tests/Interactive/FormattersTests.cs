@@ -51,6 +51,20 @@ public sealed partial class FormattersTests
     }
 
     [Fact]
+    public void A_live_notebook_loads_the_plotly_bundle_that_reports_inline()
+    {
+        var buildScript = File.ReadAllLines(Path.Combine(Denoise.Data.DataFolder.FindRepoRoot(AppContext.BaseDirectory)!, "build.sh"));
+        string Setting(string name) => buildScript.Single(l => l.StartsWith(name + "=", StringComparison.Ordinal)).Split('=', 2)[1].Trim();
+
+        var html = Formatter.ToDisplayString(Charts.Bar(["a"], [1.0], "T", "x", "y"), "text/html");
+
+        // The cartesian bundle's npm package and its file on plotly's CDN, of one version.
+        Assert.Equal("plotly.js-cartesian-dist-min", Setting("PLOTLY_PACKAGE"));
+        Assert.Equal(PlotlyHtml.CdnUrl, $"https://cdn.plot.ly/plotly-cartesian-{Setting("PLOTLY_VERSION")}.min.js");
+        Assert.Contains($"script.src = '{PlotlyHtml.CdnUrl}';", html);
+    }
+
+    [Fact]
     public void Overlaid_histograms_share_bin_edges_spanning_all_series()
     {
         // Values span 0..2 over both series: 4 bins are 0.5 wide (widened by 1e-9 so 2.0 falls inside the last one).
@@ -70,7 +84,29 @@ public sealed partial class FormattersTests
             Assert.Equal(0.5, bins.GetProperty("size").GetDouble(), 1e-6);
             Assert.Equal(2.0, bins.GetProperty("end").GetDouble(), 1e-6);
             Assert.True(bins.GetProperty("end").GetDouble() > 2.0, "the largest value must fall inside the last bin");
+            // Counted here: one (bin centre, count) per bin, which plotly sums into the same bins.
+            Assert.Equal("sum", trace.GetProperty("histfunc").GetString());
+            Assert.Equal([0.25, 0.75, 1.25, 1.75], trace.GetProperty("x").EnumerateArray().Select(e => Math.Round(e.GetDouble(), 6)));
         }
+        Assert.Equal([2.0, 1.0, 0.0, 0.0], traces[0].GetProperty("y").EnumerateArray().Select(e => e.GetDouble()));
+        // Bins are a hair over 0.5 wide, so 0.5 and 1.0 fall below their edges, as plotly would bin them too.
+        Assert.Equal([1.0, 0.0, 0.0, 1.0], traces[1].GetProperty("y").EnumerateArray().Select(e => e.GetDouble()));
+    }
+
+    [Fact]
+    public void Histograms_count_every_finite_value_once_and_skip_the_others()
+    {
+        // 1,000 values: the page carries 10 counts, not the values, and they add up to the finite ones.
+        var values = Enumerable.Range(0, 1000).Select(i => i / 7.0).Append(double.PositiveInfinity).Append(double.NaN).ToArray();
+
+        var html = Formatter.ToDisplayString(Charts.Histogram([("psnr", values)], "PSNR", "dB", bins: 10), "text/html");
+
+        var trace = Assert.Single(Parse(html).Data.EnumerateArray());
+        var counts = trace.GetProperty("y").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(10, counts.Length);
+        Assert.Equal(1000, counts.Sum());
+        Assert.All(counts, c => Assert.Equal(100, c));
+        Assert.True(html.Length < 4000, $"the chart's HTML is {html.Length} characters");
     }
 
     [Fact]
