@@ -29,7 +29,7 @@ public static class BenchCommand
         var chunk = new Option<int?>("--chunk") { Description = "Images per chunk of the fast training step. [default: the model's own, 32 for conv-autoencoder, 64 for unet]" };
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => "artifacts/bench/bench.json" };
         var skip = new Option<bool>("--skip-pytorch") { Description = "Measure only our side." };
-        var plain = new Option<bool>("--plain") { Description = "Measure our plain step (model.call, the recipe's loss, backward) instead of the fast one." };
+        var plain = new Option<bool>("--plain") { Description = "Measure our plain step (the model's forward, the recipe's loss, backward, Adam) instead of the model's fast step." };
         var synthetic = new Option<bool>("--synthetic") { Description = "Uniform random images instead of MNIST." };
         var profile = new Option<bool>("--profile") { Description = "Print per-stage forward costs at chunks 16/32/64/256 and stop." };
         var networks = new Option<string?>("--pytorch-networks") { Description = "A Python file with the PyTorch network of an architecture registered outside the library: a class named like it (my-net -> MyNet)." };

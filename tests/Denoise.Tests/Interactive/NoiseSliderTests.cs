@@ -22,6 +22,7 @@ public sealed class NoiseSliderTests
 
         const int gap = NoiseSlider.Gap;
         Assert.Equal((2 * 3 + gap, 2 * 4 + gap), (mosaic.GetLength(0), mosaic.GetLength(1)));
+        // Pixels are copied, but k / 100 in float32 and the literal may differ by an ulp: 6 decimals.
         Assert.Equal(0.05f, mosaic[1, 1], 6);                  // first image, row 1, column 1: 1·4 + 1
         Assert.Equal(0.12f + 0.05f, mosaic[1, 4 + gap + 1], 6);  // second image of the first row
         Assert.Equal(0f, mosaic[3, 0]);                        // the gap between the rows
@@ -45,7 +46,8 @@ public sealed class NoiseSliderTests
         Assert.Single(Regex.Matches(html, @"Plotly\.newPlot\("));
         Assert.Contains("\"label\":\"gaussian:0.9\"", html);
         Assert.Contains("<div id=\"fig\"", html);
-        // The noisy row of the middle level is that noise on those digits.
+        // The noisy row of the middle level is that noise on those digits (the same seeded draw, copied: 6 decimals of a
+        // float32 in [0, 1] hold its ulp).
         using var noisy = levels[1].Apply(digits, 2);
         Assert.Equal(Math.Clamp(noisy[1, 0, 5, 7].item<float>(), 0, 1), slider.Mosaics[1][5, 28 + NoiseSlider.Gap + 7], 6);
         // The page carries each mosaic as an 8-bit grayscale PNG.

@@ -164,15 +164,14 @@ public sealed class DnCnnDenoiserTests : IDisposable
         using var data = SyntheticPairs.Make(train: 32, validation: 8, seed: 2);
         using var model = Architectures.Create(DnCnnDenoiser.Name, seed: 2);
         using var trainer = new Trainer(model, DnCnnDenoiser.Registration.Recipe with { Epochs = 1 });
-        trainer.Fit(data);
         var path = folder.File("dncnn.dat");
         var checkpoint = folder.File("dncnn.ckpt");
 
+        trainer.Fit(data, checkpointPath: checkpoint);
         ModelFile.Save(path, model, trainer.Metadata());
-        trainer.SaveCheckpoint(checkpoint);
         var (loaded, metadata) = ModelFile.Load(path);
         using var _ = loaded;
-        using var resumed = Trainer.Resume(checkpoint);
+        using var resumed = Checkpoint.Resume(checkpoint);
         using var __ = resumed.Model;
 
         Assert.Equal((DnCnnDenoiser.Name, Parameters, 1), (metadata.Architecture, metadata.ParameterCount, metadata.Epochs));

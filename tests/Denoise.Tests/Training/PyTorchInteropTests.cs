@@ -23,7 +23,13 @@ namespace Denoise.Tests.Training;
 public sealed class PyTorchInteropTests : IDisposable
 {
     private const int Digits = 64;
-    private const double Tolerance = 1e-5;
+
+    /// <summary>
+    /// How far the float32 outputs of one network may differ between here (libtorch 2.10) and PyTorch 1.13: their kernels,
+    /// chosen by build and CPU, sum in other orders, so each layer adds rounding of a few 1e-7 of activations of order 1;
+    /// 1e-5 of the outputs' scale (at least 1) covers a few layers of that, and other weights are over 100 times further off.
+    /// </summary>
+    private static double Tolerance(Tensor outputs) => 1e-5 * Math.Max(1, outputs.abs().max().item<float>());
 
     /// <summary>A test's own network with nested names (block.0.weight ...), to show that nothing is specific to one architecture.</summary>
     private sealed class NestedDenoiser : Denoiser
@@ -98,7 +104,7 @@ public sealed class PyTorchInteropTests : IDisposable
 
             var difference = (ours - theirs).abs().max().item<float>();
             log.WriteLine($"{architecture}, ours -> PyTorch ({PyTorchWeights.Name(format)}): max |difference| {difference:E2} (outputs up to {ours.abs().max().item<float>():F2})");
-            Assert.InRange(difference, 0, Tolerance);
+            Assert.InRange(difference, 0, Tolerance(ours));
         }
     }
 
@@ -115,7 +121,7 @@ public sealed class PyTorchInteropTests : IDisposable
         // The comparison can fail: our model with its own weights is far from PyTorch's.
         using (var untrained = Architectures.Create(architecture, seed: 3))
         using (var unlike = Outputs(untrained))
-            Assert.True((unlike - theirs).abs().max().item<float>() > 100 * Tolerance);
+            Assert.True((unlike - theirs).abs().max().item<float>() > 100 * Tolerance(theirs));
         foreach (var file in new[] { pt, safetensors })
         {
             var (model, metadata) = PyTorchWeights.Import(architecture, file);
@@ -127,8 +133,8 @@ public sealed class PyTorchInteropTests : IDisposable
             var difference = (ours - theirs).abs().max().item<float>();
             var denoisedDifference = (denoised - (model.HasLogits ? theirs.sigmoid() : theirs)).abs().max().item<float>();
             log.WriteLine($"{architecture}, PyTorch -> ours ({Path.GetExtension(file)}): max |difference| {difference:E2}, through ImageDenoiser {denoisedDifference:E2}");
-            Assert.InRange(difference, 0, Tolerance);
-            Assert.InRange(denoisedDifference, 0, Tolerance);
+            Assert.InRange(difference, 0, Tolerance(theirs));
+            Assert.InRange(denoisedDifference, 0, Tolerance(theirs));
             Assert.Null(metadata.Training);
             Assert.Empty(metadata.History);
             Assert.Equal(architecture, metadata.Architecture);
