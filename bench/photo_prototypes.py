@@ -208,7 +208,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--tag', default='')
-    ap.add_argument('--train-map', default='true', choices=['true', 'estimate', 'context'])
+    ap.add_argument('--train-map', default='true', choices=['true', 'estimate', 'context', 'residual'])
     ap.add_argument('--planes', action='store_true')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -231,6 +231,8 @@ def main():
         noisy, clean, sigma = batch(photos, gen, a.batch, a.patch)
         if a.train_map == 'estimate':
             sigma = torch.tensor([estimate(n[0]) for n in noisy]).reshape(-1, 1, 1, 1)
+        elif a.train_map == 'residual':
+            sigma = torch.tensor([estimate(n[0] - c[0]) for n, c in zip(noisy, clean)]).reshape(-1, 1, 1, 1)
         elif a.train_map == 'context':
             noisy, clean, sigma = context_batch(photos, gen, a.batch, a.patch)
         out = model(noisy, sigma)

@@ -20,7 +20,7 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A model file written by ./denoise train.", Required = true };
-        var dataSet = TypedOptions.DataSet("The test images: mnist or fashion-mnist (default: the data set the model was trained on).");
+        var dataSet = TypedOptions.DataSet("The test images: mnist, fashion-mnist, or photos (the held-out test photos in grey; default: the data set the model was trained on).");
         var noise = TypedOptions.Noise("Noise added to the test images (default: the noise the model was trained with).");
         var seed = new Option<long?>("--seed") { Description = "Seed of the noise (default: the model's seed, so the test noise matches its validation)." };
         var limit = new Option<int?>("--limit") { Description = "Score only the first N test images (quick runs)." };

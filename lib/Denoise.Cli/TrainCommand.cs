@@ -20,25 +20,29 @@ public static class TrainCommand
     public const string DefaultFolder = "artifacts/models";
 
     /// <param name="loadData">
-    /// Makes the (noisy, clean) training and test pairs for a run's options; the command disposes the result.
-    /// By default: <see cref="TrainingData.Load"/> from the data folder (tests pass tiny data instead).
+    /// Makes what a run with these options trains and validates on; the command disposes the result.
+    /// By default: <see cref="RunData.Load"/> from the data folder, digits or photos (tests pass tiny data instead).
     /// </param>
     /// <param name="stop">Stops training like Ctrl+C does (for hosts and tests).</param>
     /// <param name="modelsFolder">Where a model goes without --output (hosts and tests may choose another folder).</param>
-    public static Command Create(Func<TrainingOptions, CancellationToken, TrainingData>? loadData = null, CancellationToken stop = default,
+    public static Command Create(Func<TrainingOptions, CancellationToken, IRunData>? loadData = null, CancellationToken stop = default,
         string modelsFolder = DefaultFolder)
     {
-        loadData ??= (options, _) => TrainingData.Load(options);
+        loadData ??= (options, _) => RunData.Load(options);
         var arch = new Option<string>("--arch") { Description = $"The architecture to train: {Architectures.Names}.", DefaultValueFactory = _ => ConvAutoencoder.ArchitectureName };
         var output = new Option<string?>("--output") { Description = $"Where to save the trained model (the checkpoint goes to <output>.checkpoint). Default: {DefaultFolder}/<name>.dat, named after what it holds: {ModelFileName.Rule}." };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>.checkpoint with its settings instead of starting afresh." };
         var epochs = new Option<int>("--epochs") { Description = "Epochs to train in total (with --resume: the new total)." };
         TrainSetting[] settings =
         [
-            Setting(TypedOptions.DataSet("The data set to train on (its training split) and validate on (its test split): mnist or fashion-mnist."),
+            Setting(TypedOptions.DataSet("The data set to train on (its training split) and validate on (its test split): mnist, fashion-mnist, or photos (random patches of the training photos; tiles of the test photos)."),
                 nameof(TrainingOptions.DataSet), o => o.DataSet, (o, v) => o with { DataSet = v }),
-            Setting(new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs)." },
+            Setting(new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs; digits only)." },
                 nameof(TrainingOptions.Limit), o => o.Limit, (o, v) => o with { Limit = v }),
+            Setting(new Option<int>("--patch") { Description = $"Photos: the side of the square training patches, 8 to {TrainingOptions.MaxPatchSize} pixels." },
+                nameof(TrainingOptions.PatchSize), o => o.PatchSize, (o, v) => o with { PatchSize = v }),
+            Setting(new Option<int>("--batches-per-epoch") { Description = "Photos: batches of random patches in one epoch." },
+                nameof(TrainingOptions.BatchesPerEpoch), o => o.BatchesPerEpoch, (o, v) => o with { BatchesPerEpoch = v }),
             Setting(TypedOptions.Noise("Noise added to the inputs."),
                 nameof(TrainingOptions.Noise), o => o.Noise, (o, v) => o with { Noise = v }),
             Setting(new Option<long>("--seed") { Description = "Seed for initial weights, noise and shuffling." },
@@ -199,7 +203,7 @@ public static class TrainCommand
     private static ArgumentException Conflict(string checkpointPath, string option, string saved, string given) =>
         new($"{checkpointPath} was trained with {option} {saved}, not {given}; drop {option} or train afresh without --resume");
 
-    private static void Train(Trainer trainer, TrainingData data, string checkpointPath, IAnsiConsole console, TextWriter writer, CancellationToken cancel)
+    private static void Train(Trainer trainer, IRunData data, string checkpointPath, IAnsiConsole console, TextWriter writer, CancellationToken cancel)
     {
         if (!console.Profile.Capabilities.Interactive)
         {

@@ -11,7 +11,7 @@ namespace Denoise.Cli;
 internal static class TypedOptions
 {
     public static Option<DataSetKind> DataSet(string description) =>
-        new("--dataset") { Description = description, HelpName = "mnist|fashion-mnist", CustomParser = r => Parse(r, ParseDataSet) };
+        new("--dataset") { Description = description, HelpName = "mnist|fashion-mnist|photos", CustomParser = r => Parse(r, ParseDataSet) };
 
     public static Option<NoiseSpec> Noise(string description) =>
         new("--noise") { Description = $"{description} Forms: {NoiseSpec.ValidForms}.", CustomParser = r => Parse(r, NoiseSpec.Parse) };
@@ -22,18 +22,19 @@ internal static class TypedOptions
     public static Option<WeightFormat> WeightFormat(string description) =>
         new("--format") { Description = $"{description} One of safetensors, pytorch.", Required = true, CustomParser = r => Parse(r, ParseWeightFormat) };
 
-    /// <summary>The command-line name of a data set: mnist or fashion-mnist.</summary>
+    /// <summary>The command-line name of a data set: mnist, fashion-mnist or photos.</summary>
     public static string Name(DataSetKind kind) => kind switch
     {
         DataSetKind.Mnist => "mnist",
         DataSetKind.FashionMnist => "fashion-mnist",
+        DataSetKind.Photos => "photos",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown data set"),
     };
 
     private static DataSetKind ParseDataSet(string text) =>
         Enum.GetValues<DataSetKind>().FirstOrDefault(k => Name(k) == text.Trim().ToLowerInvariant(), (DataSetKind)(-1)) is var kind && kind >= 0
             ? kind
-            : throw new FormatException($"data set '{text}' is not known; use mnist or fashion-mnist");
+            : throw new FormatException($"data set '{text}' is not known; use mnist, fashion-mnist or photos");
 
     private static WeightFormat ParseWeightFormat(string text) =>
         Enum.GetValues<WeightFormat>().Where(f => PyTorchWeights.Name(f) == text.Trim().ToLowerInvariant()).Cast<WeightFormat?>().FirstOrDefault()

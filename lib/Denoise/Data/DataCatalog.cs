@@ -22,23 +22,36 @@ public static class DataCatalog
         new(DataSetKind.FashionMnist, Split.Test, true, "t10k-labels-idx1-ubyte.gz", "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"),
     ];
 
-    /// <summary>The images or labels file of one split of one data set.</summary>
-    public static DataFile Find(DataSetKind kind, Split split, bool labels) =>
-        Files.Single(f => f.Kind == kind && f.Split == split && f.IsLabels == labels);
+    /// <summary>The images or labels file of one split of one digit set.</summary>
+    /// <exception cref="ArgumentException">The photos, which are no IDX files (<see cref="PhotoCatalog"/> lists them).</exception>
+    public static DataFile Find(DataSetKind kind, Split split, bool labels) => kind == DataSetKind.Photos
+        ? throw new ArgumentException("the photos are no IDX files; PhotoCatalog lists them and Photos loads them", nameof(kind))
+        : Files.Single(f => f.Kind == kind && f.Split == split && f.IsLabels == labels);
 
-    /// <summary>The sub-folder of the data folder that holds a data set: "mnist" or "fashion-mnist".</summary>
+    /// <summary>The sub-folder of the data folder that holds a data set: "mnist", "fashion-mnist" or "photos".</summary>
     public static string FolderName(DataSetKind kind) => kind switch
     {
         DataSetKind.Mnist => "mnist",
         DataSetKind.FashionMnist => "fashion-mnist",
+        DataSetKind.Photos => PhotoCatalog.FolderName,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown data set"),
     };
 
-    /// <summary>A readable name: "MNIST" or "Fashion-MNIST".</summary>
-    public static string DisplayName(DataSetKind kind) => kind == DataSetKind.Mnist ? "MNIST" : "Fashion-MNIST";
+    /// <summary>A readable name: "MNIST", "Fashion-MNIST" or "photos".</summary>
+    public static string DisplayName(DataSetKind kind) => kind switch
+    {
+        DataSetKind.Mnist => "MNIST",
+        DataSetKind.FashionMnist => "Fashion-MNIST",
+        DataSetKind.Photos => "photos",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown data set"),
+    };
 
     /// <summary>The ten class names, indexed by label value.</summary>
-    public static IReadOnlyList<string> ClassNames(DataSetKind kind) => kind == DataSetKind.Mnist
-        ? ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
-        : ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+    /// <exception cref="ArgumentOutOfRangeException">The photos, which have no classes.</exception>
+    public static IReadOnlyList<string> ClassNames(DataSetKind kind) => kind switch
+    {
+        DataSetKind.Mnist => ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+        DataSetKind.FashionMnist => ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "only the digit sets have classes"),
+    };
 }

@@ -1,6 +1,5 @@
 using Denoise.Metrics;
 using Denoise.Models;
-using Denoise.Randomness;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +8,8 @@ namespace Denoise.Training;
 
 /// <summary>
 /// Trains any <see cref="Denoiser"/> like Keras' <c>fit</c>, with Adam and the options' loss: noisy images in, clean
-/// images as targets, reshuffled every epoch with a generator seeded from (seed, epoch) (<see cref="RunSeeds"/>),
+/// images as targets, drawn from an <see cref="IBatchSource"/> (digits reshuffled every epoch with a generator seeded
+/// from (seed, epoch), <see cref="DigitBatches"/>; or random patches of photos, <see cref="PhotoPatches"/>),
 /// validation loss after each epoch, and an atomic <see cref="Checkpoint"/> (weights, Adam moments and steps, options,
 /// history) that <see cref="Checkpoint.Resume"/> continues from exactly. Each step is the model's fast step where it has
 /// one, else the plain step (<see cref="TrainingStep.For"/>). With a time budget (<see cref="TrainingOptions.Minutes"/>)
@@ -61,61 +61,77 @@ public sealed class Trainer : IDisposable
     public double LearningRate => optimizer.ParamGroups.First().LearningRate;
 
     /// <summary>
-    /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="PlannedEpochs"/>. After each epoch
-    /// the checkpoint (if a path is given) is written, then progress reports the epoch's record. Cancellation is
-    /// checked between batches and throws <see cref="OperationCanceledException"/>; the last checkpoint stays valid.
+    /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="PlannedEpochs"/> on the batches
+    /// <paramref name="data"/> gives a run with these options (<see cref="IRunData.Batches"/>: shuffled digits, or
+    /// patches of photos), validating on its validation pairs. After each epoch the checkpoint (if a path is given) is
+    /// written, then progress reports the epoch's record. Cancellation is checked between batches and throws
+    /// <see cref="OperationCanceledException"/>; the last checkpoint stays valid.
     /// </summary>
-    public TrainingHistory Fit(TrainingData data, IProgress<TrainingProgress>? progress = null,
+    public TrainingHistory Fit(IRunData data, IProgress<TrainingProgress>? progress = null,
         string? checkpointPath = null, CancellationToken cancellationToken = default)
     {
-        CheckPairs(data.NoisyTrain, data.CleanTrain, "training");
-        CheckPairs(data.NoisyValidation, data.CleanValidation, "validation");
+        ArgumentNullException.ThrowIfNull(data);
+        var batches = data.Batches(Options);
+        try
+        {
+            return Fit(batches, data.NoisyValidation, data.CleanValidation, progress, checkpointPath, cancellationToken);
+        }
+        finally
+        {
+            (batches as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Trains like <see cref="Fit(IRunData, IProgress{TrainingProgress}?, string?, CancellationToken)"/> on any source of
+    /// batches: epoch e draws <c>batches.Batch(e, 0 … BatchesPerEpoch − 1)</c>, whose pairs depend on (epoch, batch)
+    /// alone, so a resumed run draws exactly the batches the uninterrupted one would have.
+    /// </summary>
+    public TrainingHistory Fit(IBatchSource batches, Tensor noisyValidation, Tensor cleanValidation,
+        IProgress<TrainingProgress>? progress = null, string? checkpointPath = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        CheckPairs(noisyValidation, cleanValidation, "validation");
         if (Options.Minutes is { } minutes && CompletedEpochs == 0)
         {
             budget = new TimeBudget(TimeSpan.FromMinutes(minutes), clock);
-            PlannedEpochs = PlanWithin(data, budget);
+            PlannedEpochs = PlanWithin(batches, noisyValidation, cleanValidation, budget);
         }
-        var count = data.CleanTrain.shape[0];
-        var batchSize = Options.BatchSize;
-        var batches = (int)((count + batchSize - 1) / batchSize);
+        var count = batches.BatchesPerEpoch;
         for (var epoch = CompletedEpochs + 1; epoch <= PlannedEpochs; epoch++)
         {
             var started = clock.GetTimestamp();
             Model.train();
-            using var generator = SeededGenerator.Create(RunSeeds.Shuffle(Options.Seed, epoch));
-            using var order = randperm(count, generator: generator);
             // Summed on the tensor side and read once per epoch: a per-batch .item() would stall every step.
             using var lossSum = zeros(1, dtype: ScalarType.Float64);
-            for (var batch = 0; batch < batches; batch++)
+            var seen = 0L;
+            for (var batch = 0; batch < count; batch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var start = batch * (long)batchSize;
-                var size = Math.Min(batchSize, count - start);
-                var index = order.narrow(0, start, size);
-                var clean = data.CleanTrain.index_select(0, index);
-                var noisy = Options.FreshNoise
-                    ? Options.Noise.Apply(clean, RunSeeds.BatchNoise(Options.Seed, epoch, batch))
-                    : data.NoisyTrain.index_select(0, index);
+                var (noisy, clean) = batches.Batch(epoch, batch);
+                CheckPairs(noisy, clean, "training");
                 foreach (var group in optimizer.ParamGroups)
-                    group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)PlannedEpochs * batches);
+                    group.LearningRate = Options.LearningRateAt((epoch - 1L) * count + batch, (long)PlannedEpochs * count);
                 var loss = step.Step(noisy, clean);
+                var size = clean.shape[0];
                 lossSum.add_(loss, alpha: size);
+                seen += size;
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
-                progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batch + 1, batches)
-                    { RunningLoss = lossSum.item<double>() / (start + size), Elapsed = clock.GetElapsedTime(started) });
+                progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batch + 1, count)
+                    { RunningLoss = lossSum.item<double>() / seen, Elapsed = clock.GetElapsedTime(started) });
             }
 
-            var trainLoss = lossSum.item<double>() / count;
-            var valLoss = Evaluate(data.NoisyValidation, data.CleanValidation);
-            var quality = Score(data, Options.QualityImages);
+            var trainLoss = lossSum.item<double>() / seen;
+            var valLoss = Evaluate(noisyValidation, cleanValidation);
+            var quality = Score(noisyValidation, cleanValidation, Options.QualityImages);
             var elapsed = clock.GetElapsedTime(started);
             var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
             history.Add(record);
             if (budget is not null)
                 PlannedEpochs = budget.AfterEpoch(epoch, record.Seconds);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
-            progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batches, batches, record)
+            progress?.Report(new TrainingProgress(epoch, PlannedEpochs, count, count, record)
                 { RunningLoss = trainLoss, Elapsed = elapsed });
         }
 
@@ -129,7 +145,7 @@ public sealed class Trainer : IDisposable
     public static TrainingHistory TrainAndSave(Denoiser model, TrainingOptions options, string path,
         IProgress<TrainingProgress>? progress = null, string? dataFolder = null)
     {
-        using var data = TrainingData.Load(options, dataFolder);
+        using var data = RunData.Load(options, dataFolder);
         using var trainer = new Trainer(model, options);
         var history = trainer.Fit(data, progress);
         ModelFile.Save(path, model, trainer.Metadata());
@@ -168,21 +184,21 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>PSNR and SSIM of the model on the first <paramref name="images"/> validation pairs; null for none.</summary>
-    private QualityReport? Score(TrainingData data, int images)
+    private QualityReport? Score(Tensor noisyValidation, Tensor cleanValidation, int images)
     {
         if (images == 0)
             return null;
         using var scope = NewDisposeScope();
-        var n = Math.Min(images, data.CleanValidation.shape[0]);
-        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), Options.BatchSize);
-        return ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, n), denoised);
+        var n = Math.Min(images, cleanValidation.shape[0]);
+        var denoised = ImageDenoiser.Denoise(Model, noisyValidation.narrow(0, 0, n), Options.BatchSize);
+        return ImageMetrics.Evaluate(cleanValidation.narrow(0, 0, n), denoised);
     }
 
     /// <summary>
     /// The epochs that fit <paramref name="budget"/>, planned from a few timed steps of a twin of the model (so the
-    /// model and its optimiser are not touched) and the timed validation of one batch.
+    /// model and its optimiser are not touched) on the run's first batch, and the timed validation of one batch.
     /// </summary>
-    private int PlanWithin(TrainingData data, TimeBudget budget)
+    private int PlanWithin(IBatchSource batches, Tensor noisyValidation, Tensor cleanValidation, TimeBudget budget)
     {
         using var scope = NewDisposeScope();
         using var twin = Architectures.Create(Model.Architecture, Options.Seed);
@@ -191,17 +207,13 @@ public sealed class Trainer : IDisposable
                 to.copy_(from);
         using var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
         using var probe = TrainingStep.For(twin, adam, Options.Loss);
-        var count = data.CleanTrain.shape[0];
-        var size = (int)Math.Min(Options.BatchSize, count);
-        var clean = data.CleanTrain.narrow(0, 0, size);
-        var noisy = Options.Noise.Apply(clean, Options.Seed);
-        var validationSize = (int)Math.Min(Options.BatchSize, data.CleanValidation.shape[0]);
-        var batches = (count + Options.BatchSize - 1) / Options.BatchSize;
-        var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
+        var (noisy, clean) = batches.Batch(1, 0);
+        var validationSize = (int)Math.Min(Options.BatchSize, cleanValidation.shape[0]);
+        var validationBatches = (cleanValidation.shape[0] + validationSize - 1) / validationSize
             + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
-        return budget.Start(() => probe.Step(noisy, clean).Dispose(), batches,
-            () => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
-                data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), validationBatches);
+        return budget.Start(() => probe.Step(noisy, clean).Dispose(), batches.BatchesPerEpoch,
+            () => MeanLoss(twin, Options.Loss, noisyValidation.narrow(0, 0, validationSize),
+                cleanValidation.narrow(0, 0, validationSize), Options.BatchSize), validationBatches);
     }
 
     /// <summary>How a time budget (<see cref="TrainingOptions.Minutes"/>) became a number of epochs, once it has; else null.</summary>

@@ -5,11 +5,15 @@ using static TorchSharp.torch;
 namespace Denoise.Training;
 
 /// <summary>
-/// The pairs to train on: noisy inputs and their clean targets, N×1×28×28 float32 in [0, 1],
-/// for training and for validation. Disposing it disposes the four tensors.
+/// The digit pairs to train on: noisy inputs and their clean targets, N×1×28×28 float32 in [0, 1],
+/// for training and for validation; a run draws its batches from them through <see cref="DigitBatches"/>.
+/// Disposing it disposes the four tensors.
 /// </summary>
-public sealed record TrainingData(Tensor NoisyTrain, Tensor CleanTrain, Tensor NoisyValidation, Tensor CleanValidation) : IDisposable
+public sealed record TrainingData(Tensor NoisyTrain, Tensor CleanTrain, Tensor NoisyValidation, Tensor CleanValidation) : IRunData
 {
+    /// <summary>The training pairs shuffled per epoch, with the options' fixed or fresh noise (<see cref="DigitBatches"/>).</summary>
+    public IBatchSource Batches(TrainingOptions options) => new DigitBatches(this, options);
+
     /// <summary>The seed of the test set's noise: different from the training noise, and the same wherever a model is evaluated.</summary>
     public static long TestNoiseSeed(long seed) => seed + 1;
 
@@ -24,8 +28,10 @@ public sealed record TrainingData(Tensor NoisyTrain, Tensor CleanTrain, Tensor N
     /// The pairs a run with <paramref name="options"/> trains on: its data set's training split (the first
     /// <see cref="TrainingOptions.Limit"/> images, if given) and its whole test split, with the options' noise and seed.
     /// </summary>
+    /// <exception cref="ArgumentException">The options name the photos, which <see cref="PhotoTrainingData.Load"/> loads.</exception>
     public static TrainingData Load(TrainingOptions options, string? dataFolder = null)
     {
+        RequireDigits(options);
         using var train = DataSets.Load(options.DataSet, Split.Train, options.Limit, dataFolder);
         using var test = DataSets.Load(options.DataSet, Split.Test, limit: null, dataFolder);
         return FromSets(train, test, options.Noise, options.Seed);
@@ -38,8 +44,15 @@ public sealed record TrainingData(Tensor NoisyTrain, Tensor CleanTrain, Tensor N
     /// </summary>
     public static NoisyTestSet LoadTest(TrainingOptions options, int? limit = null, string? dataFolder = null)
     {
+        RequireDigits(options);
         var test = DataSets.Load(options.DataSet, Split.Test, limit, dataFolder);
         return new NoisyTestSet(test, options.Noise.Apply(test.Images, TestNoiseSeed(options.Seed)));
+    }
+
+    private static void RequireDigits(TrainingOptions options)
+    {
+        if (options.DataSet == DataSetKind.Photos)
+            throw new ArgumentException("TrainingData holds digit pairs; photos are loaded by PhotoTrainingData.Load (training) and PhotoTestSet.Load (testing), or RunData.Load for either kind");
     }
 
     public void Dispose()

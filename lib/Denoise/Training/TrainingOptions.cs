@@ -12,12 +12,22 @@ namespace Denoise.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
-    /// <summary>The data set to train on (its training split) and to validate on (its test split).</summary>
+    /// <summary>
+    /// The data set to train on (its training split) and to validate on (its test split). For the photos a run trains on
+    /// random patches of the training photos (<see cref="PatchSize"/>, <see cref="BatchesPerEpoch"/>) and validates on
+    /// tiles of the test photos (<see cref="PhotoTrainingData"/>).
+    /// </summary>
     [JsonConverter(typeof(JsonStringEnumConverter<DataSetKind>))]
     public DataSetKind DataSet { get; init; } = DataSetKind.Mnist;
 
-    /// <summary>Train on the first this many training images only (quick runs); null: all of them.</summary>
+    /// <summary>Train on the first this many training images only (quick runs); null: all of them. Digits only.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>Photos only: the side of the square patches a run trains on.</summary>
+    public int PatchSize { get; init; } = 48;
+
+    /// <summary>Photos only: the batches of one epoch (an epoch of random patches is a length we choose; a digit epoch is the set).</summary>
+    public int BatchesPerEpoch { get; init; } = 100;
 
     /// <summary>The noise added to the inputs; σ = 0.5 Gaussian is this project's choice for the seed recipe.</summary>
     public NoiseSpec Noise { get; init; } = new GaussianNoise(0.5);
@@ -55,6 +65,9 @@ public sealed record TrainingOptions
     /// <summary>After every epoch, score PSNR and SSIM on this many validation images (0: don't), for quality-over-time curves.</summary>
     public int QualityImages { get; init; }
 
+    /// <summary>The largest <see cref="PatchSize"/>: the smallest training photo (coins) is 303 pixels high.</summary>
+    public const int MaxPatchSize = 256;
+
     /// <summary>The learning rate of step <paramref name="step"/> (0-based) of a run of <paramref name="totalSteps"/>.</summary>
     public double LearningRateAt(long step, long totalSteps) => Schedule switch
     {
@@ -87,5 +100,12 @@ public sealed record TrainingOptions
         Require(Epsilon > 0 && double.IsFinite(Epsilon), nameof(Epsilon), $"must be positive, got {Epsilon}");
         Require(Minutes is null || (Minutes > 0 && double.IsFinite(Minutes.Value)), nameof(Minutes), $"must be positive, got {Minutes}");
         Require(QualityImages >= 0, nameof(QualityImages), $"must be 0 or more, got {QualityImages}");
+        Require(PatchSize is >= 8 and <= MaxPatchSize, nameof(PatchSize), $"must be 8 to {MaxPatchSize} pixels, got {PatchSize}");
+        Require(BatchesPerEpoch >= 1, nameof(BatchesPerEpoch), $"must be at least 1, got {BatchesPerEpoch}");
+        if (DataSet == DataSetKind.Photos)
+        {
+            Require(Limit is null, nameof(Limit), "counts digit images; a photo run draws BatchesPerEpoch batches of random patches per epoch instead");
+            Require(FreshNoise, nameof(FreshNoise), "must be on for photos: every batch of patches gets noise of its own");
+        }
     }
 }

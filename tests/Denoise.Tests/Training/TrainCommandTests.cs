@@ -171,7 +171,7 @@ public sealed class TrainCommandTests : IDisposable
         var (code, _, error) = Run((_, _) => throw new InvalidOperationException("not reached"), "train", "--dataset", "cifar", "--output", Path.Combine(folder, "m.dat"));
 
         Assert.Equal(2, code);
-        Assert.StartsWith("denoise: data set 'cifar' is not known; use mnist or fashion-mnist", error);
+        Assert.StartsWith("denoise: data set 'cifar' is not known; use mnist, fashion-mnist or photos", error);
     }
 
     [Fact]
