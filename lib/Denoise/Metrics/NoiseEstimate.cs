@@ -31,34 +31,48 @@ public static class NoiseEstimate
         if (image.dim() is not (2 or 3) || image.numel() == 0)
             throw new ArgumentException($"noise estimate: expected a non-empty image H x W or C x H x W, got {ImageBatch.Describe(image.shape)}", nameof(image));
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var planes = image.reshape(-1, 1, image.shape[^2], image.shape[^1]).to(ScalarType.Float64);
-        var channels = planes.shape[0];
-        var sum = 0.0;
-        for (var c = 0; c < channels; c++)
-            sum += ChannelSigma(planes.narrow(0, c, 1));
-        return sum / channels;
+        return Sigmas(image.reshape(1, -1, image.shape[^2], image.shape[^1]))[0].item<double>();
     }
 
-    /// <summary>The estimate for one 1 x 1 x H x W plane.</summary>
-    private static double ChannelSigma(Tensor plane)
+    /// <summary>
+    /// <see cref="Sigma"/> of each image of an N x C x H x W batch at once: float64, N values (each the mean over its
+    /// channels). The median of every plane's coefficients comes from one sort of them all, so a batch of training
+    /// patches costs one call, and nothing is read back to the host.
+    /// </summary>
+    /// <exception cref="ArgumentException">The images are not N x C x H x W, or are empty.</exception>
+    public static Tensor Sigmas(Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.dim() != 4 || images.numel() == 0)
+            throw new ArgumentException($"noise estimate: expected non-empty images N x C x H x W, got {ImageBatch.Describe(images.shape)}", nameof(images));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (count, channels) = (images.shape[0], images.shape[1]);
+        var planes = images.detach().reshape(count * channels, 1, images.shape[2], images.shape[3]).to(ScalarType.Float64);
+        var detail = DiagonalDetail(planes).abs_().flatten(1);
+        var size = detail.shape[1];
+        // Exact zeros are left out, as scikit-image does; sorted, they come first, so the rest are the last `nonzero`.
+        var sorted = detail.sort(1).Values;
+        var nonzero = detail.ne(0).sum(1, keepdim: true);
+        var first = (size - nonzero).add_(nonzero.sub(1).div(2, rounding_mode: RoundingMode.floor)).clamp_(0, size - 1);
+        var second = (size - nonzero).add_(nonzero.div(2, rounding_mode: RoundingMode.floor)).clamp_(0, size - 1);
+        // numpy's median: the mean of the two middle values of an even count (the same value twice for an odd one).
+        var median = sorted.gather(1, first).add_(sorted.gather(1, second)).div_(2);
+        var sigma = where(nonzero.eq(0), zeros_like(median), median.div_(NormalQuartile));
+        return sigma.view(count, channels).mean([1]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The finest diagonal Daubechies-2 coefficients of (N·C) x 1 x H x W float64 planes.</summary>
+    private static Tensor DiagonalDetail(Tensor planes)
     {
         var taps = HighPass.Count;
         // PyWavelets' 'symmetric' extension repeats the edge (scipy's 'reflect'); output k is the filter over
         // extended samples 2k + 1 ... 2k + 4, reversed, so a correlation with the reversed filter from sample 1, stride 2.
-        var extended = ClassicalFilters.PadSymmetric(plane, taps - 1);
+        var extended = ClassicalFilters.PadSymmetric(planes, taps - 1);
         extended = extended.narrow(2, 1, extended.shape[2] - 1).narrow(3, 1, extended.shape[3] - 1);
         var reversed = tensor(HighPass.Reverse().ToArray(), ScalarType.Float64);
         var kernel = reversed.unsqueeze(1).mul(reversed.unsqueeze(0)).reshape(1, 1, taps, taps);
-        var diagonal = functional.conv2d(extended, kernel, strides: [2, 2]).abs_().flatten();
-        var nonzero = diagonal.masked_select(diagonal.ne(0));
-        var count = nonzero.shape[0];
-        if (count == 0)
-            return 0;
-        // numpy's median: the mean of the two middle values of an even count.
-        var sorted = nonzero.sort().Values;
-        var median = (sorted[(count - 1) / 2].item<double>() + sorted[count / 2].item<double>()) / 2;
-        return median / NormalQuartile;
+        return functional.conv2d(extended, kernel, strides: [2, 2]);
     }
 
     private static double[] DaubechiesHighPass()

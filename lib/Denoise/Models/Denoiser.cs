@@ -9,7 +9,9 @@ namespace Denoise.Models;
 /// <summary>
 /// A network that maps N×1×H×W noisy images with values in [0, 1] to clean ones. Every architecture of the family
 /// derives from it; the registry (<c>Training.Architectures</c>) builds one by name (model files, checkpoints, the CLI and notebooks
-/// go through it), and the trainer, <see cref="ImageDenoiser"/> and model files work with any of them.
+/// go through it), and the trainer, <see cref="ImageDenoiser"/> and model files work with any of them. A network may
+/// also be told each image's noise level (<see cref="EstimateNoiseLevels"/>): its input stays the N×1×H×W images, and
+/// it estimates the levels from them unless a caller gives them (<see cref="ForwardWithNoiseLevels"/>).
 /// </summary>
 public abstract class Denoiser : Module<Tensor, Tensor>
 {
@@ -47,6 +49,21 @@ public abstract class Denoiser : Module<Tensor, Tensor>
     /// <summary>Everything but the final sigmoid; only for models whose <see cref="HasLogits"/> is true.</summary>
     public virtual Tensor ForwardLogits(Tensor input) =>
         throw new NotSupportedException($"{Architecture} has no logits: its output is not a sigmoid");
+
+    /// <summary>
+    /// For a network that is told each image's noise level: the levels its forward uses when none are given, estimated
+    /// from the N×1×H×W images themselves (float64, one per image, σ in the images' units); null for a network that takes
+    /// no level, which is every other one. The level is one number per image, so <see cref="ImageDenoiser"/> estimates it
+    /// once on the whole image and gives it to every tile, and the tiles agree with the whole image.
+    /// </summary>
+    public virtual Tensor? EstimateNoiseLevels(Tensor images) => null;
+
+    /// <summary>
+    /// The output for images whose noise levels (one per image, as <see cref="EstimateNoiseLevels"/> gives them) are
+    /// known: a network that is told levels uses these instead of estimating its own; any other network ignores them and
+    /// runs its forward.
+    /// </summary>
+    public virtual Tensor ForwardWithNoiseLevels(Tensor images, Tensor levels) => call(images);
 
     /// <summary>The number of weights and biases.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());

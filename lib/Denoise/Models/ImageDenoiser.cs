@@ -10,7 +10,9 @@ namespace Denoise.Models;
 /// <see cref="Denoiser.SizeMultiple"/>, the model runs in batches (through its fast forward where it has one), and the
 /// result is cropped back to the input's size. Images larger than <see cref="TileSize"/>² pixels are denoised in
 /// tiles that overlap by the model's <see cref="Denoiser.ReceptiveRadius"/>, so memory stays bounded whatever the
-/// image's size and the result is what the whole image would give.
+/// image's size and the result is what the whole image would give. A model that is told the noise level
+/// (<see cref="Denoiser.EstimateNoiseLevels"/>) gets each image's level estimated once, on the whole unpadded image,
+/// and the same level for every tile and piece of it.
 /// </summary>
 public static class ImageDenoiser
 {
@@ -60,10 +62,11 @@ public static class ImageDenoiser
                 ? batch
                 : functional.pad(batch, [0, padRight, 0, padBottom], PaddingModes.Replicate);
 
+            var levels = count == 0 ? null : model.EstimateNoiseLevels(batch);
             var tile = RoundUp(tileSize, model.TileGrid);
             var result = count == 0 ? padded.clone()
-                : padded.shape[2] * padded.shape[3] <= (long)tile * tile ? Predict(model, padded, batchSize, workers)
-                : InTiles(model, padded, tile, RoundUp(model.ReceptiveRadius, model.TileGrid));
+                : padded.shape[2] * padded.shape[3] <= (long)tile * tile ? Predict(model, padded, levels, batchSize, workers)
+                : InTiles(model, padded, levels, tile, RoundUp(model.ReceptiveRadius, model.TileGrid));
             // Finite weights can still overflow; a NaN image must never pass for a denoised one.
             if (!isfinite(result).all().item<bool>())
                 throw new InvalidDataException($"the {model.Architecture} model's output holds NaN or infinite values - its weights are unusable; train it again");
@@ -81,7 +84,7 @@ public static class ImageDenoiser
     /// every pixel of the square sees all the context it would see in the whole image. Squares, windows and margins
     /// start on multiples of the model's <see cref="Denoiser.TileGrid"/>, so pooling windows fall where they would in the whole image.
     /// </summary>
-    private static Tensor InTiles(Denoiser model, Tensor images, int tile, int margin)
+    private static Tensor InTiles(Denoiser model, Tensor images, Tensor? levels, int tile, int margin)
     {
         var (count, height, width) = (images.shape[0], images.shape[2], images.shape[3]);
         var output = empty_like(images);
@@ -94,7 +97,7 @@ public static class ImageDenoiser
             var (bottom, right) = (Math.Min(height, y + tile + margin), Math.Min(width, x + tile + margin));
             var (rows, columns) = (Math.Min(tile, height - y), Math.Min(tile, width - x));
             var window = images.narrow(0, n, 1).narrow(2, top, bottom - top).narrow(3, left, right - left);
-            var denoised = Predict(model, window, batchSize: 1, workers: 1);
+            var denoised = Predict(model, window, levels?.narrow(0, n, 1), batchSize: 1, workers: 1);
             output.narrow(0, n, 1).narrow(2, y, rows).narrow(3, x, columns)
                 .copy_(denoised.narrow(2, y - top, rows).narrow(3, x - left, columns));
         }
@@ -103,20 +106,25 @@ public static class ImageDenoiser
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>The model's outputs for a batch whose sides fit it, on the calling thread or split over workers.</summary>
-    private static Tensor Predict(Denoiser model, Tensor images, int batchSize, int workers)
+    /// <summary>
+    /// The model's outputs for a batch whose sides fit it, on the calling thread or split over workers; with
+    /// <paramref name="levels"/> (one noise level per image) the model is given them instead of estimating its own.
+    /// </summary>
+    private static Tensor Predict(Denoiser model, Tensor images, Tensor? levels, int batchSize, int workers)
     {
         using var scope = NewDisposeScope();
         using var fast = model.CreateFastForward();
         var prepared = fast?.Prepare() ?? [];
-        Tensor Run(Tensor part, int size)
+        Tensor Run(Tensor part, Tensor? partLevels, int size)
         {
             using var runScope = NewDisposeScope();
             var outputs = new List<Tensor>();
             for (long start = 0; start < part.shape[0]; start += size)
             {
                 var piece = part.narrow(0, start, Math.Min(size, part.shape[0] - start));
-                outputs.Add(fast?.Predict(piece, prepared) ?? model.call(piece));
+                var length = piece.shape[0];
+                outputs.Add(partLevels is not null ? model.ForwardWithNoiseLevels(piece, partLevels.narrow(0, start, length))
+                    : fast?.Predict(piece, prepared) ?? model.call(piece));
             }
             return (outputs.Count == 1 ? outputs[0] : cat(outputs, 0)).MoveToOuterDisposeScope();
         }
@@ -124,7 +132,7 @@ public static class ImageDenoiser
         var n = images.shape[0];
         var count = (int)Math.Min(workers, Math.Max(1, n / (ParallelThreshold / 2)));
         if (count == 1 || n < ParallelThreshold)
-            return Run(images, batchSize).MoveToOuterDisposeScope();
+            return Run(images, levels, batchSize).MoveToOuterDisposeScope();
 
         using var pool = new TorchWorkers(count);
         var parts = new Tensor?[count];
@@ -133,7 +141,7 @@ public static class ImageDenoiser
             using var workerNoGrad = no_grad();   // grad mode is per thread
             var (first, last) = (n * w / count, n * (w + 1) / count);
             // Detached from the worker's scope: the calling thread concatenates the parts before they are disposed.
-            parts[w] = Run(images.narrow(0, first, last - first), Math.Min(batchSize, PieceSize)).DetachFromDisposeScope();
+            parts[w] = Run(images.narrow(0, first, last - first), levels?.narrow(0, first, last - first), Math.Min(batchSize, PieceSize)).DetachFromDisposeScope();
         });
         var result = cat(parts!, 0);
         pool.Run(w => parts[w]!.Dispose());   // on the thread that made it: per-thread live counts stay balanced

@@ -11,6 +11,9 @@ namespace Denoise.Tests.Models;
 /// in tiles: there BatchNorm normalises with its running statistics, where in training mode the batch's statistics link
 /// every pixel to every output. Measured by changing pixels rather than by gradients, in float64 so that a change is
 /// never rounding: an eval-mode clamp would hide a gradient, so only output pixels strictly inside (0, 1) are watched.
+/// A network told the noise level gets the level of the unchanged image every time: the level is one number per image,
+/// which <see cref="ImageDenoiser"/> estimates once on the whole image and gives to every tile, so the radius is the
+/// network's at a given level.
 /// </summary>
 [Collection("torch")]
 public sealed class ReceptiveFieldTests
@@ -34,7 +37,8 @@ public sealed class ReceptiveFieldTests
         model.to(ScalarType.Float64);
         var input = rand(1, 1, Side, Side, ScalarType.Float64, generator: new Generator(7));
         var other = rand(1, 1, Side, Side, ScalarType.Float64, generator: new Generator(8));
-        var output = model.call(input);
+        var levels = model.EstimateNoiseLevels(input);
+        var output = Forward(model, input, levels);
 
         // Output pixels at every offset of the pooling grid around the centre, away from the borders and from the clamp.
         var grid = model.TileGrid;
@@ -46,8 +50,8 @@ public sealed class ReceptiveFieldTests
         Assert.NotEmpty(watched);
 
         var radius = model.ReceptiveRadius;
-        var beyondRadius = Changed(model, input, other, output, watched, farther: radius);
-        var beyondHalf = Changed(model, input, other, output, watched, farther: radius / 2);
+        var beyondRadius = Changed(model, input, other, output, levels, watched, farther: radius);
+        var beyondHalf = Changed(model, input, other, output, levels, watched, farther: radius / 2);
 
         Assert.True(beyondRadius == 0, $"{architecture}: pixels more than {radius} away change {beyondRadius} of {watched.Count} outputs");
         Assert.True(beyondHalf > 0, $"{architecture}: the radius {radius} is far larger than what changes an output (nothing beyond {radius / 2})");
@@ -57,16 +61,20 @@ public sealed class ReceptiveFieldTests
     /// How many watched outputs change when every input pixel more than <paramref name="farther"/> away from them (in rows
     /// or columns) takes the value of <paramref name="other"/>: one image per watched pixel, all in one forward.
     /// </summary>
-    private static int Changed(Denoiser model, Tensor input, Tensor other, Tensor output, List<(int Row, int Column)> watched, int farther)
+    private static int Changed(Denoiser model, Tensor input, Tensor other, Tensor output, Tensor? levels, List<(int Row, int Column)> watched, int farther)
     {
         using var scope = NewDisposeScope();
         var rows = arange(Side, ScalarType.Float64).view(-1, 1);
         var columns = arange(Side, ScalarType.Float64).view(1, -1);
         var images = cat([.. watched.Select(p =>
             where(maximum((rows - p.Row).abs(), (columns - p.Column).abs()).gt(farther), other[0, 0], input[0, 0]).view(1, 1, Side, Side))], 0);
-        var changed = model.call(images);
+        var changed = Forward(model, images, levels);
         // float64 rounding, even through another kernel for another batch size, stays near 1e-16 of outputs below 1; a
         // pixel that reaches an output through a dozen layers still moves it by far more than 1e-12.
         return watched.Where((p, i) => Math.Abs(changed[i, 0, p.Row, p.Column].item<double>() - output[0, 0, p.Row, p.Column].item<double>()) > 1e-12).Count();
     }
+
+    /// <summary>The model's output, with the one image's noise level (if the model takes one) for every image.</summary>
+    private static Tensor Forward(Denoiser model, Tensor images, Tensor? levels) =>
+        levels is null ? model.call(images) : model.ForwardWithNoiseLevels(images, levels.expand(images.shape[0]));
 }
