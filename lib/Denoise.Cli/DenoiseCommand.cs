@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Denoise.Data;
 using Denoise.Imaging;
 using Denoise.IO;
 using static TorchSharp.torch;
@@ -9,6 +10,8 @@ namespace Denoise.Cli;
 /// `denoise denoise --model M --input IN --output OUT`: clean up an image, or every image in a folder, and write 8-bit
 /// grayscale PNGs. Every input is vetted from its header before anything is written; then the images are denoised one
 /// at a time (large ones in tiles), so memory stays bounded whatever the folder holds. Inputs are never overwritten.
+/// A photo model (trained on the photos) keeps colour: a colour image is denoised channel by channel and written as an
+/// RGB PNG, a grey one stays grey. The digit models see every image in grey, as they were trained.
 /// </summary>
 public static class DenoiseCommand
 {
@@ -17,7 +20,7 @@ public static class DenoiseCommand
         var model = new Option<string>("--model") { Description = "A model file written by ./denoise train.", Required = true };
         var input = new Option<string>("--input")
         {
-            Description = $"An image file ({GrayImage.FormatList}; colour is converted to gray, transparency composited on black; any size up to {GrayImage.MaxPixels:N0} pixels), or a folder of them.",
+            Description = $"An image file ({GrayImage.FormatList}; colour is converted to gray except by a photo model, which keeps it; transparency composited on black; any size up to {GrayImage.MaxPixels:N0} pixels), or a folder of them.",
             Required = true,
         };
         var output = new Option<string>("--output")
@@ -33,14 +36,17 @@ public static class DenoiseCommand
             foreach (var (inputPath, _) in plan.Pairs)
                 GrayImage.Inspect(inputPath);   // a bad image anywhere fails here, before anything is written
 
+            var keepsColour = loaded.Metadata.Training?.DataSet == DataSetKind.Photos;
             var written = 0;
             foreach (var (inputPath, outputPath) in plan.Pairs)
             {
                 using var scope = NewDisposeScope();
                 try
                 {
-                    var cleaned = loaded.Denoise(GrayImage.Load(inputPath).unsqueeze(0));
-                    GrayImage.Save(cleaned[0], outputPath);
+                    if (keepsColour && ColorImage.Load(inputPath) is var colour && !IsGrey(colour))
+                        ColorImage.Save(loaded.DenoisePlanes(colour), outputPath);
+                    else
+                        GrayImage.Save(loaded.Denoise(GrayImage.Load(inputPath).unsqueeze(0))[0], outputPath);
                 }
                 catch (Exception e) when (written > 0 && e is IOException or InvalidDataException or UnauthorizedAccessException)
                 {
@@ -94,4 +100,8 @@ public static class DenoiseCommand
             throw new ArgumentException($"{string.Join(" and ", clash.Select(p => Path.GetFileName(p.f)))} would both be written as {clash.Key}; rename one");
         return new WorkPlan(pairs, [.. candidates.Except(files)]);
     }
+
+    /// <summary>True when the three planes of a loaded image are equal: a grey file (ColorImage loads it so).</summary>
+    private static bool IsGrey(Tensor colour) =>
+        colour[0].eq(colour[1]).all().item<bool>() && colour[1].eq(colour[2]).all().item<bool>();
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Denoise.Data;
+using Denoise.Evaluation;
 using Denoise.Imaging;
 using Denoise.Metrics;
 using Denoise.Models;
@@ -23,12 +24,13 @@ public static class EvaluateCommand
         var dataSet = TypedOptions.DataSet("The test images: mnist, fashion-mnist, or photos (the held-out test photos in grey; default: the data set the model was trained on).");
         var noise = TypedOptions.Noise("Noise added to the test images (default: the noise the model was trained with).");
         var seed = new Option<long?>("--seed") { Description = "Seed of the noise (default: the model's seed, so the test noise matches its validation)." };
-        var limit = new Option<int?>("--limit") { Description = "Score only the first N test images (quick runs)." };
+        var limit = new Option<int?>("--limit") { Description = "Score only the first N test images (quick runs; photos: the first N test photos)." };
+        var crop = new Option<int?>("--crop") { Description = "Photos: score only the centre SIDE x SIDE pixels of each test photo (quick runs).", HelpName = "SIDE" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var grid = new Option<string?>("--grid") { Description = "Also save a PNG of ten random test digits: clean, noisy, denoised." };
         var command = new Command("evaluate", "Score a trained model on a test set against the noisy input and classical filters.")
         {
-            model, dataSet, noise, seed, limit, json, grid,
+            model, dataSet, noise, seed, limit, crop, json, grid,
         };
         command.SetAction(parsed =>
         {
@@ -45,6 +47,13 @@ public static class EvaluateCommand
             };
             if (parsed.GetValue(limit) is < 1 and var badLimit)
                 throw new ArgumentException($"--limit must be at least 1, got {badLimit}");
+
+            if (parsed.GetValue(crop) is < 1 and var badCrop)
+                throw new ArgumentException($"--crop must be at least 1 pixel, got {badCrop}");
+            if (scored.DataSet == DataSetKind.Photos)
+                return EvaluatePhotos(parsed.InvocationConfiguration.Output, modelPath, loaded, scored, parsed.GetValue(limit), parsed.GetValue(crop), parsed.GetValue(json));
+            if (parsed.GetValue(crop) is not null)
+                throw new ArgumentException($"--crop is for photos; the {TypedOptions.Name(scored.DataSet)} test images are scored whole");
 
             using var scope = NewDisposeScope();
             using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit));
@@ -66,10 +75,51 @@ public static class EvaluateCommand
             if (parsed.GetValue(json))
                 output.WriteLine(ToJson(modelPath, metadata.Architecture, scored.DataSet, scored.Noise, test.Count, comparison));
             else
-                WriteTable(output, $"{modelPath} ({metadata.Architecture}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {scored.Noise}", comparison);
+                WriteTable(output, $"{modelPath} ({metadata.Architecture}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {scored.Noise}", comparison.Scores);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The held-out test photos in grey, each at its own size (or its centre crop), with the noise and seed of
+    /// <paramref name="scored"/>: noisy, median, Gaussian blur, non-local means and the model, mean PSNR and SSIM.
+    /// </summary>
+    private static int EvaluatePhotos(TextWriter output, string modelPath, LoadedModel loaded, TrainingOptions scored, int? limit, int? crop, bool json)
+    {
+        using var test = Photos.LoadPart(Split.Test, color: false);
+        var photos = test.Photos.Take(limit ?? int.MaxValue).ToList();
+        var scoredPhotos = crop is { } side ? PhotoComparison.Crop(photos, side) : photos;
+        var architecture = loaded.Metadata.Architecture;
+        PhotoComparison comparison;
+        try
+        {
+            comparison = PhotoComparison.Run(scoredPhotos, scored.Noise, scored.Seed, [(architecture, loaded.Network)]);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{modelPath}: {e.Message}", e);
+        }
+
+        var what = $"{photos.Count} test photo{(photos.Count == 1 ? "" : "s")} ({string.Join(", ", comparison.Photos)}){(crop is { } c ? $", centre {c} x {c}" : "")}, {scored.Noise}";
+        if (json)
+            output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["model"] = modelPath,
+                ["arch"] = architecture,
+                ["dataset"] = TypedOptions.Name(scored.DataSet),
+                ["noise"] = scored.Noise.ToString(),
+                ["images"] = photos.Count,
+                ["photos"] = comparison.Photos,
+                ["noisy"] = Scores(comparison.Methods[0].Report),
+                ["median3x3"] = Scores(comparison.Methods[1].Report),
+                ["gaussian_blur"] = Scores(comparison.Methods[2].Report),
+                ["non_local_means"] = Scores(comparison.Methods[3].Report),
+                ["denoised"] = Scores(comparison.Methods[4].Report),
+            }));
+        else
+            WriteTable(output, $"{modelPath} ({architecture}): {what}", comparison.Scores);
+        return 0;
     }
 
     internal static string ToJson(string modelPath, string architecture, DataSetKind dataSet, NoiseSpec noise, int images, DenoisingComparison comparison) =>
@@ -96,14 +146,14 @@ public static class EvaluateCommand
 
     private static double? Finite(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits) : null;
 
-    private static void WriteTable(TextWriter output, string heading, DenoisingComparison comparison)
+    private static void WriteTable(TextWriter output, string heading, IReadOnlyList<MethodScore> scores)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         // The heading is a plain line: as a table title it would wrap to the table's width.
         output.WriteLine(heading);
         var table = new Table();
         table.AddColumn("method").AddColumn(new TableColumn("PSNR (dB)").RightAligned()).AddColumn(new TableColumn("SSIM").RightAligned());
-        foreach (var score in comparison.Scores)
+        foreach (var score in scores)
             table.AddRow(score.Method, score.PsnrDb.ToString("F2"), score.Ssim.ToString("F4"));
         console.Write(table);
     }

@@ -26,5 +26,18 @@ internal sealed record LoadedModel(string Path, Denoiser Network, ModelMetadata 
         }
     }
 
+    /// <summary><see cref="ImageDenoiser.DenoisePlanes"/>, with the model file named in its errors.</summary>
+    public Tensor DenoisePlanes(Tensor image)
+    {
+        try
+        {
+            return ImageDenoiser.DenoisePlanes(Network, image);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{Path}: {e.Message}", e);
+        }
+    }
+
     public void Dispose() => Network.Dispose();
 }

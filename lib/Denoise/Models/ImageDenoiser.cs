@@ -37,6 +37,19 @@ public static class ImageDenoiser
     public static Tensor Denoise(Denoiser model, Tensor images, int batchSize = 256, int workers = 1) =>
         Denoise(model, images, batchSize, workers, TileSize);
 
+    /// <summary>
+    /// Denoises a C×H×W image plane by plane, each plane as a grey image of its own (with its own noise level, for a
+    /// model told one): a colour photo keeps its colour through a grey model. Returns a float32 C×H×W tensor.
+    /// </summary>
+    public static Tensor DenoisePlanes(Denoiser model, Tensor image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.dim() != 3)
+            throw new ArgumentException($"expected one image C x H x W, got {ImageBatch.Describe(image.shape)}", nameof(image));
+        using var scope = NewDisposeScope();
+        return Denoise(model, image.unsqueeze(1)).squeeze(1).MoveToOuterDisposeScope();
+    }
+
     /// <param name="tileSize">Tests set a small one to compare tiles with the whole image on small images.</param>
     internal static Tensor Denoise(Denoiser model, Tensor images, int batchSize, int workers, int tileSize)
     {

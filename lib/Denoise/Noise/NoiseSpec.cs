@@ -33,7 +33,8 @@ public abstract record NoiseSpec
     /// </summary>
     public static string ValidForms { get; } =
         $"{KindForms}; {string.Join(", ", Kinds.Select(k => $"{k.Name} {k.Parameter.ToUpperInvariant()} in {k.Interval}"))}; " +
-        $"a range LOW-HIGH such as {GaussianNoise.Name}:0.1-0.9 gives each image its own level, drawn uniformly";
+        $"a range LOW-HIGH such as {GaussianNoise.Name}:0.1-0.9 gives each image its own level, drawn uniformly; " +
+        $"a level may be a fraction such as {GaussianNoise.Name}:25/255";
 
     private protected NoiseSpec(NoiseKind definition, double parameter, double? upTo)
     {
@@ -109,7 +110,7 @@ public abstract record NoiseSpec
 
     /// <summary>
     /// Reads "gaussian:0.5", "saltpepper:0.1", "poisson:30" or "speckle:0.3" (kind case-insensitive), or a range such as
-    /// "gaussian:0.1-0.9"; a kind without a value takes its default ("gaussian" is gaussian:0.5). Every level must lie in
+    /// "gaussian:0.1-0.9", a level also as a fraction ("gaussian:25/255"); a kind without a value takes its default ("gaussian" is gaussian:0.5). Every level must lie in
     /// its kind's interval (<see cref="ValidForms"/>), so what is parsed is noise libtorch can draw.
     /// </summary>
     /// <exception cref="FormatException">The text names no known kind or carries a bad value or range; the one-line message names the text and says which.</exception>
@@ -172,8 +173,16 @@ public abstract record NoiseSpec
         throw Bad(text, $"'{valueText}' is neither a number nor a range LOW-HIGH");
     }
 
-    private static double? Number(string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+    /// <summary>A number, or a fraction A/B of two (25/255: a level in grey levels of 8-bit images).</summary>
+    private static double? Number(string text)
+    {
+        var slash = text.IndexOf('/');
+        if (slash < 0)
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+        return Number(text[..slash]) is { } numerator && text.IndexOf('/', slash + 1) < 0
+            && Number(text[(slash + 1)..]) is { } denominator && denominator > 0 && double.IsFinite(denominator)
+            ? numerator / denominator : null;
+    }
 
     private static FormatException Bad(string text, string problem) =>
         new($"noise '{text}': {problem}; use {ValidForms}");

@@ -33,6 +33,16 @@ public sealed class NoiseSpecTests
     }
 
     [Fact]
+    public void A_level_may_be_a_fraction_and_a_bad_fraction_is_no_number()
+    {
+        Assert.Equal(new GaussianNoise(25 / 255.0), NoiseSpec.Parse("gaussian:25/255"));
+        Assert.Equal(new GaussianNoise(0, 50 / 255.0), NoiseSpec.Parse("gaussian:0-50/255"));
+        Assert.Equal(new GaussianNoise(5 / 255.0, 50 / 255.0), NoiseSpec.Parse("gaussian:5/255-50/255"));
+        foreach (var bad in new[] { "gaussian:25/0", "gaussian:25/", "gaussian:1/2/3", "gaussian:/255" })
+            Assert.Contains("is neither a number nor a range", Assert.Throws<FormatException>(() => NoiseSpec.Parse(bad)).Message);
+    }
+
+    [Fact]
     public void Gaussian_default_sigma_is_one_half()
     {
         Assert.Equal(0.5, new GaussianNoise().Sigma);
@@ -41,7 +51,7 @@ public sealed class NoiseSpecTests
 
     const string Kinds = "gaussian:SIGMA, saltpepper:AMOUNT, poisson:PEAK or speckle:SIGMA";
     const string Forms = Kinds + "; gaussian SIGMA in [0,10], saltpepper AMOUNT in [0,1], poisson PEAK in [1,1000000], speckle SIGMA in [0,10]; "
-        + "a range LOW-HIGH such as gaussian:0.1-0.9 gives each image its own level, drawn uniformly";
+        + "a range LOW-HIGH such as gaussian:0.1-0.9 gives each image its own level, drawn uniformly; a level may be a fraction such as gaussian:25/255";
 
     [Fact]
     public void ValidForms_lists_every_kind_with_its_interval_and_the_range_form()
