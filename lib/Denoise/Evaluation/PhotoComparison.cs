@@ -1,3 +1,4 @@
+using System.Globalization;
 using Denoise.Data;
 using Denoise.Metrics;
 using Denoise.Models;
@@ -70,6 +71,19 @@ public sealed record PhotoComparison(IReadOnlyList<string> Photos, NoiseSpec Noi
 
     /// <summary>Mean PSNR, SSIM and MSE over the photos, a row per method, the input first.</summary>
     public IReadOnlyList<MethodScore> Scores => Methods.Select(m => MethodScore.Of(m.Method, m.Report)).ToList();
+
+    /// <summary>
+    /// <see cref="Scores"/> with the noise named in each row, for tables over several levels: a Gaussian level as grey
+    /// levels of 255 ("σ = 25/255"), any other noise by its text form.
+    /// </summary>
+    public IReadOnlyList<RobustnessRow> Rows
+    {
+        get
+        {
+            var noise = Noise is GaussianNoise { IsRange: false } gaussian ? string.Create(CultureInfo.InvariantCulture, $"σ = {gaussian.Sigma * 255:0.##}/255") : Noise.ToString();
+            return Scores.Select(s => new RobustnessRow(noise, s.Method, s.PsnrDb, s.Ssim)).ToList();
+        }
+    }
 
     /// <summary>The row of <paramref name="method"/>.</summary>
     public MethodScore this[string method] =>
