@@ -28,6 +28,7 @@ public static class DenoiseCommand
         var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output };
         command.SetAction(parsed =>
         {
+            NativeHeap.ReturnLargeBlocks();
             using var loaded = LoadedModel.Load(parsed.GetValue(model)!);
             var plan = Plan(parsed.GetValue(input)!, parsed.GetValue(output)!);
             foreach (var (inputPath, _) in plan.Pairs)
