@@ -49,6 +49,7 @@ public static class BenchCommand
                 ShowProfile(architecture, parse.GetValue(threads));
                 return 0;
             }
+            var jsonPath = OutputFile.Check(json.Name, parse.GetValue(json), OutputFile.Json);
             var settings = new BenchmarkSettings(
                 Architecture: architecture,
                 Threads: parse.GetValue(threads),
@@ -56,7 +57,7 @@ public static class BenchCommand
                 ChunkSize: parse.GetValue(chunk) ?? BenchmarkSettings.ChunkSizeOf(architecture),
                 MnistFolder: parse.GetValue(synthetic) ? null : MnistFolder(),
                 Plain: parse.GetValue(plain));
-            Run(settings, parse.GetValue(repeat), parse.GetValue(skip), parse.GetValue(json)!);
+            Run(settings, parse.GetValue(repeat), parse.GetValue(skip), jsonPath);
             return 0;
         });
         return command;

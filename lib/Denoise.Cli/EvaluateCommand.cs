@@ -33,6 +33,7 @@ public static class EvaluateCommand
         command.SetAction(parsed =>
         {
             var modelPath = parsed.GetValue(model)!;
+            var gridPath = parsed.GetResult(grid) is null ? null : OutputFile.Check(grid.Name, parsed.GetValue(grid), OutputFile.Png, (modelPath, "model file"));
             using var loaded = LoadedModel.Load(modelPath);
             var metadata = loaded.Metadata;
             // Weights made elsewhere (no training record) are scored with the seed recipe's test noise.
@@ -52,7 +53,7 @@ public static class EvaluateCommand
             var denoised = loaded.Denoise(noisy);
             var comparison = DenoisingComparison.Run(clean, noisy, denoised, metadata.Architecture);
 
-            if (parsed.GetValue(grid) is { } gridPath)
+            if (gridPath is not null)
             {
                 var picks = DataStats.SampleIndices(test.Count, Math.Min(10, test.Count), scored.Seed);
                 ImageGrid.Create()

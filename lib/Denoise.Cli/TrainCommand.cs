@@ -64,8 +64,9 @@ public static class TrainCommand
 
         command.SetAction(parsed =>
         {
-            var outputPath = parsed.GetValue(output)!;
-            var checkpointPath = outputPath + ".checkpoint";
+            // Both files are checked before anything is loaded or trained: a bad name must not cost an epoch.
+            var outputPath = OutputFile.Check(output.Name, parsed.GetValue(output), OutputFile.Model);
+            var checkpointPath = OutputFile.Check(output.Name, outputPath + ".checkpoint", OutputFile.Checkpoint);
             var writer = parsed.InvocationConfiguration.Output;
             // Spectre draws only the live bars; plain lines go to the writer so they never wrap at a guessed width.
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });

@@ -30,7 +30,7 @@ internal static class CraftedImages
             writer.Write([0x21, 0xF9, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00]);   // graphic control: no delay
             writer.Write((byte)0x2C);                                          // image descriptor: 1 x 1 at (0, 0)
             writer.Write([0, 0, 0, 0, 1, 0, 1, 0, 0]);
-            writer.Write([0x02, 0x02, 0x44, 0x01, 0x00]);                      // LZW: code size 2, one white pixel
+            writer.Write([0x02, 0x02, 0x4C, 0x01, 0x00]);                      // LZW: code size 2; clear, 1 (white), end
         }
         writer.Write((byte)0x3B);
         return gif.ToArray();
@@ -38,21 +38,21 @@ internal static class CraftedImages
 
     /// <summary>
     /// A TIFF of <paramref name="pages"/> pages, each a <paramref name="width"/> x <paramref name="height"/> 8-bit gray
-    /// image of one value: one deflated strip that every page points to, so the file stays a few kilobytes.
+    /// image of one value (page p: <paramref name="value"/>(p)), in one deflated strip per page, so a page of millions of
+    /// pixels takes a few kilobytes.
     /// </summary>
-    public static byte[] ManyPageTiff(int width, int height, int pages, byte value = 128)
+    public static byte[] ManyPageTiff(int width, int height, int pages, Func<int, byte> value)
     {
-        var strip = Deflated(height, width, value);
         using var tiff = new MemoryStream();
         var writer = new BinaryWriter(tiff);
         writer.Write("II"u8);
         writer.Write((ushort)42);
-        writer.Write(8 + strip.Length);                 // the first page's directory follows the strip
-        writer.Write(strip);
-        const int EntryCount = 9, DirectoryBytes = 2 + EntryCount * 12 + 4;
+        writer.Write(0);                                // the first page's directory: filled in below
+        var strips = Enumerable.Range(0, pages).Select(p => (Offset: (int)tiff.Position, Bytes: Write(writer, Deflated(height, width, value(p))))).ToList();
+        var first = (int)tiff.Position;
+        const int EntryCount = 9;
         for (var page = 0; page < pages; page++)
         {
-            var next = page == pages - 1 ? 0 : (int)tiff.Position + DirectoryBytes;
             writer.Write((ushort)EntryCount);
             void Entry(ushort tag, ushort type, int number)
             {
@@ -67,17 +67,30 @@ internal static class CraftedImages
             Entry(258, Short, 8);                       // BitsPerSample
             Entry(259, Short, 8);                       // Compression: deflate
             Entry(262, Short, 1);                       // Photometric: black is zero
-            Entry(273, Long, 8);                        // StripOffsets
+            Entry(273, Long, strips[page].Offset);      // StripOffsets
             Entry(277, Short, 1);                       // SamplesPerPixel
             Entry(278, Long, height);                   // RowsPerStrip: one strip
-            Entry(279, Long, strip.Length);             // StripByteCounts
-            writer.Write(next);
+            Entry(279, Long, strips[page].Bytes);       // StripByteCounts
+            writer.Write(page == pages - 1 ? 0 : (int)tiff.Position + 4);
         }
+        tiff.Position = 4;
+        writer.Write(first);
         return tiff.ToArray();
     }
 
+    private static int Write(BinaryWriter writer, byte[] bytes)
+    {
+        writer.Write(bytes);
+        return bytes.Length;
+    }
+
     /// <summary>An 8-bit gray PNG of one value, of any size (its rows deflated as they are made, so it may be huge).</summary>
-    public static byte[] GrayPng(int width, int height, byte value)
+    public static byte[] GrayPng(int width, int height, byte value) => Png(width, height, Deflated(height, width, value, filterByte: true));
+
+    /// <summary>A PNG whose header is valid and whose pixels are missing: it passes every check of the header and fails to decode.</summary>
+    public static byte[] PngWithoutPixels(int width, int height) => Png(width, height, pixels: null);
+
+    private static byte[] Png(int width, int height, byte[]? pixels)
     {
         using var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -86,7 +99,8 @@ internal static class CraftedImages
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8;                                  // bit depth; colour type 0 (gray), no interlace
         Chunk(png, "IHDR", header);
-        Chunk(png, "IDAT", Deflated(height, width, value, filterByte: true));
+        if (pixels is not null)
+            Chunk(png, "IDAT", pixels);
         Chunk(png, "IEND", []);
         return png.ToArray();
     }
