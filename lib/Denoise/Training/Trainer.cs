@@ -56,7 +56,8 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="TrainingOptions.Epochs"/>. After each epoch
     /// the checkpoint (if a path is given) is written, then progress reports the epoch's record. Cancellation is
-    /// checked between batches and throws <see cref="OperationCanceledException"/>; the last checkpoint stays valid.
+    /// checked between batches and throws <see cref="OperationCanceledException"/>; a loss that is not finite throws
+    /// <see cref="TrainingDivergedException"/> at once. Either way the last checkpoint stays valid.
     /// </summary>
     public TrainingHistory Fit(TrainingData data, IProgress<TrainingProgress>? progress = null,
         string? checkpointPath = null, CancellationToken cancellationToken = default)
@@ -93,6 +94,9 @@ public sealed class Trainer : IDisposable
                 foreach (var group in optimizer.ParamGroups)
                     group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)Options.Epochs * batches);
                 var loss = step.Step(noisy, clean);
+                // Once NaN or infinite, always: stop at once rather than train on and save nothing usable.
+                if (!float.IsFinite(loss.item<float>()))
+                    throw new TrainingDivergedException(epoch, batch + 1, batches, loss.item<float>(), LearningRate);
                 lossSum.add_(loss, alpha: size);
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
                 progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches)
@@ -101,6 +105,9 @@ public sealed class Trainer : IDisposable
 
             var trainLoss = lossSum.item<double>() / count;
             var valLoss = Evaluate(data.NoisyValidation, data.CleanValidation);
+            // The epoch's last step can ruin the weights after its loss was measured; validation sees it.
+            if (!double.IsFinite(valLoss))
+                throw new TrainingDivergedException(epoch, null, batches, valLoss, LearningRate);
             var quality = Score(data, Options.QualityImages);
             var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
             history.Add(record);
@@ -136,11 +143,19 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
+    /// Images per forward call when the trainer only evaluates (validation loss, quality scores): memory then stays that
+    /// of 256 images whatever the training batch (a batch of 10,000 validated in one call took 4 GB).
+    /// </summary>
+    public const int EvaluationChunk = 256;
+
+    /// <summary>
     /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <paramref name="batchSize"/> at a
-    /// time: the same loss the fast step computes, or the plain forward's for models without a fast path.
+    /// time (at most <see cref="EvaluationChunk"/>): the same loss the fast step computes, or the plain forward's for
+    /// models without a fast path.
     /// </summary>
     private static double MeanLoss(Denoiser model, DenoisingLoss loss, Tensor noisy, Tensor clean, int batchSize)
     {
+        batchSize = Math.Min(batchSize, EvaluationChunk);
         model.eval();
         using var noGrad = no_grad();
         using var sum = zeros(1, dtype: ScalarType.Float64);
@@ -166,7 +181,7 @@ public sealed class Trainer : IDisposable
             return null;
         using var scope = NewDisposeScope();
         var n = Math.Min(images, data.CleanValidation.shape[0]);
-        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), Options.BatchSize);
+        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), Math.Min(Options.BatchSize, EvaluationChunk));
         return ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, n), denoised);
     }
 
@@ -218,7 +233,8 @@ public sealed class Trainer : IDisposable
             + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
         var epochSeconds = batches * batchSeconds + validationBatches * validationSeconds;
         var left = (budget - clock.Elapsed).TotalSeconds * 0.97;
-        var epochs = Math.Max(1, (int)(left / epochSeconds));
+        // Clamped in double before the cast: a long budget over a fast epoch must not wrap around (it once gave -2147483648).
+        var epochs = (int)Math.Clamp(left / epochSeconds, 1, TrainingOptions.MaxEpochs);
         BudgetPlan = $"time budget {budget.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} min: {epochs} epoch{(epochs == 1 ? "" : "s")} of about {epochSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s each, as timed at the start";
         return epochs;
     }
@@ -231,7 +247,7 @@ public sealed class Trainer : IDisposable
     private int EpochsAfterTheFirst(TimeSpan budget, TimeSpan spent, double epochSeconds)
     {
         var left = (budget - spent).TotalSeconds * 0.97;
-        var epochs = 1 + Math.Max(0, (int)(left / epochSeconds));
+        var epochs = 1 + (int)Math.Clamp(left / epochSeconds, 0, TrainingOptions.MaxEpochs - 1);
         BudgetPlan += string.Create(CultureInfo.InvariantCulture,
             $"; after epoch 1 ({epochSeconds:0} s): {epochs} epoch{(epochs == 1 ? "" : "s")}");
         return epochs;
