@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections;
 using System.IO.Compression;
 using System.Text.Json;
 using Denoise.Data;
@@ -60,7 +59,7 @@ public static class PyTorchWeights
             throw new FileNotFoundException($"{path}: no such file", path);
         var shapes = Architectures.All.ToDictionary(a => a.Name, ShapesOf);
         // The largest architecture's weights even in float64, twice over, leave ample room for a file's structure.
-        var limit = 2 * shapes.Values.Max(s => s.Values.Sum(shape => 8 * Count(shape))) + (1 << 20);
+        var limit = 2 * shapes.Values.Max(s => s.Values.Sum(entry => 8 * Count(entry.Shape))) + (1 << 20);
         var model = target.Create(0);
         WeightFormat format;
         try
@@ -83,11 +82,12 @@ public static class PyTorchWeights
         return (model, ModelMetadata.For(model, null, []) with { Source = source });
     }
 
-    private static Dictionary<string, long[]> ShapesOf(Architecture architecture)
+    /// <summary>The shape and dtype of every entry of an architecture's state dict (weights and buffers).</summary>
+    private static Dictionary<string, (long[] Shape, ScalarType Type)> ShapesOf(Architecture architecture)
     {
         using var scope = NewDisposeScope();
         using var model = architecture.Create(0);
-        return model.state_dict().ToDictionary(p => p.Key, p => p.Value.shape);
+        return model.state_dict().ToDictionary(p => p.Key, p => (p.Value.shape, p.Value.dtype));
     }
 
     private static long Count(long[] shape) => shape.Aggregate(1L, (a, b) => checked(a * b));
@@ -133,38 +133,26 @@ public static class PyTorchWeights
                 throw new InvalidDataException($"{path}: a zip file but not one torch.save wrote (no data.pkl) - {PyTorchAdvice}");
         }
 
-        Hashtable unpickled;
+        // Opened again for the reading: the check above has to see every entry before anything is decompressed.
+        stream.Position = 0;
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         try
         {
-            stream.Position = 0;
-            unpickled = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
+            return PyTorchStateDict.Read(zip);
         }
-        catch (NotImplementedException e) when (e.Message.Contains("entire model", StringComparison.Ordinal))
+        catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{path}: holds a whole pickled model, not its state dict - {PyTorchAdvice}", e);
-        }
-        catch (InvalidCastException e)
-        {
-            // The pickle is another object than a dict (a list of tensors, a number...).
-            throw new InvalidDataException($"{path}: holds another object than a state dict (a dict from parameter names to tensors) - {PyTorchAdvice}", e);
+            throw new InvalidDataException($"{path}: {e.Message} - {PyTorchAdvice}", e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Razorvine's own messages advise on its API; their first sentence is the news.
             throw NotAStateDict(path, e);
         }
-
-        var state = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry entry in unpickled)
-        {
-            if (entry.Key is not string key || entry.Value is not Tensor tensor)
-                throw new InvalidDataException($"{path}: not a state dict: its entry '{entry.Key}' holds {entry.Value?.GetType().Name ?? "nothing"}, not a tensor - {PyTorchAdvice}");
-            state[key] = tensor;
-        }
-        return state;
     }
 
     private static InvalidDataException NotAStateDict(string path, Exception inner) =>
-        new($"{path}: not a PyTorch state dict ({inner.Message.ReplaceLineEndings(" ").TrimEnd('.')}) - {PyTorchAdvice}", inner);
+        new($"{path}: not a PyTorch state dict (its pickle is damaged: {inner.Message.ReplaceLineEndings(" ").Split(". ")[0].TrimEnd('.')}) - {PyTorchAdvice}", inner);
 
     private static Dictionary<string, Tensor> ReadSafeTensors(FileStream stream, string path, int headerLength)
     {
@@ -203,11 +191,11 @@ public static class PyTorchWeights
 
     /// <summary>Refuses a state dict that is not exactly <paramref name="architecture"/>'s, saying what differs.</summary>
     private static void Check(string path, string architecture, Dictionary<string, Tensor> state,
-        Dictionary<string, Dictionary<string, long[]>> shapes)
+        Dictionary<string, Dictionary<string, (long[] Shape, ScalarType Type)>> shapes)
     {
         var expected = shapes[architecture];
-        bool Fits(Dictionary<string, long[]> wanted) =>
-            wanted.Count == state.Count && wanted.All(p => state.TryGetValue(p.Key, out var t) && t.shape.SequenceEqual(p.Value));
+        bool Fits(Dictionary<string, (long[] Shape, ScalarType Type)> wanted) =>
+            wanted.Count == state.Count && wanted.All(p => state.TryGetValue(p.Key, out var t) && t.shape.SequenceEqual(p.Value.Shape));
 
         if (!Fits(expected))
         {
@@ -217,20 +205,32 @@ public static class PyTorchWeights
             var extra = state.Keys.Where(k => !expected.ContainsKey(k)).ToList();
             if (missing.Count > 0 || extra.Count > 0)
                 throw new InvalidDataException($"{path}: not the state dict of '{architecture}': {Keys("missing", missing)}{(missing.Count > 0 && extra.Count > 0 ? "; " : "")}{Keys("unexpected", extra)} - export the PyTorch network whose parameter names are those of '{architecture}' (see bench/pytorch_reference.py)");
-            var (name, shape) = expected.First(p => !state[p.Key].shape.SequenceEqual(p.Value));
+            var (name, (shape, _)) = expected.First(p => !state[p.Key].shape.SequenceEqual(p.Value.Shape));
             throw new InvalidDataException($"{path}: {name} is {Shape(state[name].shape)} but '{architecture}' has {Shape(shape)} - is it another network of the same layer names?");
         }
 
         foreach (var (name, tensor) in state)
         {
-            if (!tensor.is_floating_point())
-                throw new InvalidDataException($"{path}: {name} holds {tensor.dtype} values; weights must be floating point");
-            if (!isfinite(tensor).all().item<bool>())
-                throw new InvalidDataException($"{path}: {name} holds NaN or infinite values - export weights from a model that trained without diverging");
-            if (tensor.dtype != ScalarType.Float32)
-                state[name] = tensor.to_type(ScalarType.Float32);
+            var wanted = expected[name].Type;
+            if (torch.is_floating_point(empty(0, wanted)))
+            {
+                if (!tensor.is_floating_point())
+                    throw new InvalidDataException($"{path}: {name} holds {DType(tensor.dtype)} values; weights must be floating point");
+                if (!isfinite(tensor).all().item<bool>())
+                    throw new InvalidDataException($"{path}: {name} holds NaN or infinite values - export weights from a model that trained without diverging");
+            }
+            else if (tensor.is_floating_point() || tensor.dtype == ScalarType.Bool)
+            {
+                // A counter such as BatchNorm's num_batches_tracked (int64 in PyTorch and here).
+                throw new InvalidDataException($"{path}: {name} holds {DType(tensor.dtype)} values; '{architecture}' keeps a whole number there");
+            }
+            if (tensor.dtype != wanted)
+                state[name] = tensor.to_type(wanted);
         }
     }
+
+    /// <summary>A dtype as PyTorch writes it: float32, int64.</summary>
+    private static string DType(ScalarType type) => type.ToString().ToLowerInvariant();
 
     private static string Keys(string what, List<string> keys) => keys.Count == 0
         ? ""
