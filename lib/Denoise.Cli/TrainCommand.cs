@@ -185,6 +185,17 @@ public static class TrainCommand
                 throw Conflict(checkpointPath, setting.Option.Name, setting.Show(run), setting.Show(requested));
         }
 
+        try
+        {
+            (total is { } epochs ? run with { Epochs = epochs } : run).Validate();
+        }
+        catch (InvalidTrainingOptionException e) when (e.Setting != nameof(TrainingOptions.Epochs))
+        {
+            // Not the user's option but the checkpoint's own setting (an older version allowed it, or the file was edited).
+            var name = settings.FirstOrDefault(s => s.Property == e.Setting)?.Option.Name ?? e.Setting;
+            throw new InvalidDataException($"{checkpointPath}: its run's {name} {e.Problem} - start again without --resume", e);
+        }
+
         writer.WriteLine($"resuming {checkpointPath} after epoch {saved.Epochs} of {total ?? run.Epochs} ({saved.Architecture}, {TypedOptions.Name(run.DataSet)}, noise {run.Noise}, seed {run.Seed}, batch {run.BatchSize})");
         return Trainer.Resume(checkpointPath, total);
     }

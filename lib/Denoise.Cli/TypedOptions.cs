@@ -75,6 +75,25 @@ internal static class TypedOptions
     /// <summary>The command-line name of a schedule: constant or cosine.</summary>
     public static string Name(LearningRateSchedule schedule) => schedule.ToString().ToLowerInvariant();
 
+    /// <summary>
+    /// Makes every option of <paramref name="command"/> and its subcommands that takes text (a path, a name) refuse an
+    /// empty value when the command line is parsed: "" names no file, and would fail later under a .NET message, or
+    /// quietly mean the current folder.
+    /// </summary>
+    public static void RefuseEmptyText(Command command)
+    {
+        foreach (var option in command.Options.Where(o => o.ValueType == typeof(string)))
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.Tokens is [{ Value: var value }] && string.IsNullOrWhiteSpace(value))
+                    result.AddError($"{option.Name} is empty; give a value");
+            });
+        }
+        foreach (var subcommand in command.Subcommands)
+            RefuseEmptyText(subcommand);
+    }
+
     /// <summary>The command-line name of a data set: mnist or fashion-mnist.</summary>
     public static string Name(DataSetKind kind) => kind switch
     {

@@ -139,23 +139,22 @@ public sealed class Trainer : IDisposable
     public double Evaluate(Tensor noisy, Tensor clean)
     {
         CheckPairs(noisy, clean, "validation");
-        return MeanLoss(Model, Options.Loss, noisy, clean, Options.BatchSize);
+        return MeanLoss(Model, Options.Loss, noisy, clean);
     }
 
     /// <summary>
-    /// Images per forward call when the trainer only evaluates (validation loss, quality scores): memory then stays that
-    /// of 256 images whatever the training batch (a batch of 10,000 validated in one call took 4 GB).
+    /// Images per forward call when the trainer only evaluates (validation loss, quality scores), whatever the training
+    /// batch: memory stays that of 256 images (a batch of 10,000 validated in one call took 4 GB), and a batch of 1
+    /// does not validate in 10,000 calls.
     /// </summary>
     public const int EvaluationChunk = 256;
 
     /// <summary>
-    /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <paramref name="batchSize"/> at a
-    /// time (at most <see cref="EvaluationChunk"/>): the same loss the fast step computes, or the plain forward's for
-    /// models without a fast path.
+    /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <see cref="EvaluationChunk"/> at a
+    /// time: the same loss the fast step computes, or the plain forward's for models without a fast path.
     /// </summary>
-    private static double MeanLoss(Denoiser model, DenoisingLoss loss, Tensor noisy, Tensor clean, int batchSize)
+    private static double MeanLoss(Denoiser model, DenoisingLoss loss, Tensor noisy, Tensor clean)
     {
-        batchSize = Math.Min(batchSize, EvaluationChunk);
         model.eval();
         using var noGrad = no_grad();
         using var sum = zeros(1, dtype: ScalarType.Float64);
@@ -163,10 +162,10 @@ public sealed class Trainer : IDisposable
         using var fast = model.CreateFastForward() is { } f && f.Supports(loss) ? f : null;
         var prepared = fast?.Prepare() ?? [];
         var count = clean.shape[0];
-        for (long start = 0; start < count; start += batchSize)
+        for (long start = 0; start < count; start += EvaluationChunk)
         {
             using var scope = NewDisposeScope();
-            var size = Math.Min(batchSize, count - start);
+            var size = Math.Min(EvaluationChunk, count - start);
             var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size), clean.narrow(0, start, size));
             sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, loss) ?? loss.Of(model, noisyBatch, cleanBatch), alpha: size);
         }
@@ -181,7 +180,7 @@ public sealed class Trainer : IDisposable
             return null;
         using var scope = NewDisposeScope();
         var n = Math.Min(images, data.CleanValidation.shape[0]);
-        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), Math.Min(Options.BatchSize, EvaluationChunk));
+        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), EvaluationChunk);
         return ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, n), denoised);
     }
 
@@ -225,9 +224,9 @@ public sealed class Trainer : IDisposable
         }
 
         var batchSeconds = SecondsPer(() => probe.Step(noisy, clean).Dispose(), times: 4);
-        var validationSize = (int)Math.Min(Options.BatchSize, data.CleanValidation.shape[0]);
+        var validationSize = (int)Math.Min(EvaluationChunk, data.CleanValidation.shape[0]);
         var validationSeconds = SecondsPer(() => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
-            data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), times: 1);
+            data.CleanValidation.narrow(0, 0, validationSize)), times: 1);
         var batches = (count + Options.BatchSize - 1) / Options.BatchSize;
         var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
             + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards

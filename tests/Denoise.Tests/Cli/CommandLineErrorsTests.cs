@@ -84,7 +84,7 @@ public sealed class CommandLineErrorsTests : IDisposable
         var (exit, _, error) = Run("evaluate", "--model", path);
 
         Assert.Equal(1, exit);
-        Assert.StartsWith($"denoise: {path}: the model file is truncated or corrupt (noise 'gaussian:-3': ", error);
+        Assert.StartsWith($"denoise: {path}: the model file's metadata is damaged at $.Training.Noise (noise 'gaussian:-3': ", error);
         Assert.Single(error.Trim().Split('\n'));
     }
 
