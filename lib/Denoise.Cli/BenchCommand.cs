@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Denoise.Cli.Bench;
 using Denoise.Data;
 using Denoise.IO;
+using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Training;
 using Spectre.Console;
@@ -33,17 +34,20 @@ public static class BenchCommand
         var chunk = TypedOptions.OptionalWhole("--chunk", "Images per chunk of the fast training step, at most a batch. [default: the model's own, 32 for conv-autoencoder, 64 for unet]", 1, BenchmarkSettings.BatchSize);
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => "artifacts/bench/bench.json" };
         var skip = new Option<bool>("--skip-pytorch") { Description = "Measure only our side." };
-        var plain = new Option<bool>("--plain") { Description = "Measure our plain loop (model.call + BCE) instead of the fast step." };
+        var plain = new Option<bool>("--plain") { Description = "Measure our plain step (the model's forward, the recipe's loss, backward, Adam) instead of the model's fast step." };
         var synthetic = new Option<bool>("--synthetic") { Description = "Uniform random images instead of MNIST." };
         var profile = new Option<bool>("--profile") { Description = "Print per-stage forward costs at chunks 16/32/64/256 and stop." };
+        var networks = new Option<string?>("--pytorch-networks") { Description = "A Python file with the PyTorch network of an architecture registered outside the library: a class named like it (my-net -> MyNet)." };
 
         var command = new Command("bench", "Compare training and inference speed with PyTorch on this machine.")
         {
-            arch, threads, batches, repeat, chunk, json, skip, plain, synthetic, profile,
+            arch, threads, batches, repeat, chunk, json, skip, plain, synthetic, profile, networks,
         };
         command.SetAction(parse =>
         {
             var architecture = Architectures.Get(parse.GetValue(arch)!).Name;
+            if (parse.GetValue(networks) is { } file && !File.Exists(file))
+                throw new FileNotFoundException($"{networks.Name} {file}: no such file");
             if (parse.GetValue(profile))
             {
                 ShowProfile(architecture, parse.GetValue(threads));
@@ -56,7 +60,8 @@ public static class BenchCommand
                 Batches: parse.GetValue(batches),
                 ChunkSize: parse.GetValue(chunk) ?? BenchmarkSettings.ChunkSizeOf(architecture),
                 MnistFolder: parse.GetValue(synthetic) ? null : MnistFolder(),
-                Plain: parse.GetValue(plain));
+                Plain: parse.GetValue(plain),
+                PeerNetworks: parse.GetValue(networks));
             Run(settings, parse.GetValue(repeat), parse.GetValue(skip), jsonPath);
             return 0;
         });
@@ -138,6 +143,7 @@ public static class BenchCommand
             ["data_load_s"] = r.DataLoadSeconds is { } s ? Finite(s, 3) : null,
             ["train_cpu_ms_per_batch"] = Finite(r.TrainCpuMsPerBatch, 2),
             ["infer_cpu_ms_per_batch"] = Finite(r.InferCpuMsPerBatch, 2),
+            ["path"] = r.Path,
         };
         static JsonObject Ratio(BenchmarkResult ours, BenchmarkResult other) => new()
         {
@@ -158,7 +164,7 @@ public static class BenchCommand
         root["threads"] = settings.Threads;
         root["batches"] = settings.Batches;
         root["chunk"] = settings.ChunkSize;
-        root["ours_mode"] = settings.Plain ? "plain" : "fast";
+        root["ours_mode"] = medians["ours"].Path;
         root["data"] = settings.MnistFolder is null ? "synthetic" : "mnist";
         root["machine"] = Machine();
         root["runs"] = new JsonObject(runs.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)new JsonArray([.. r.Value.Select(v => (JsonNode)Side(v))]))));
@@ -173,7 +179,8 @@ public static class BenchCommand
             Statistics.Median(results.Select(r => r.TrainImagesPerSecond)), Statistics.Median(results.Select(r => r.InferImagesPerSecond)),
             Statistics.Median(results.Select(r => r.LatencyMsBatch1)), Statistics.Median(results.Select(r => r.PeakRssMb)),
             loads.Count == 0 ? null : Statistics.Median(loads),
-            Statistics.Median(results.Select(r => r.TrainCpuMsPerBatch)), Statistics.Median(results.Select(r => r.InferCpuMsPerBatch)));
+            Statistics.Median(results.Select(r => r.TrainCpuMsPerBatch)), Statistics.Median(results.Select(r => r.InferCpuMsPerBatch)),
+            results[0].Path);
     }
 
     /// <summary>The MNIST folder of the data folder, or null when its training images are absent.</summary>

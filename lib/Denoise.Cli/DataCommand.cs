@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Denoise.Data;
+using Denoise.IO;
 using Spectre.Console;
 
 namespace Denoise.Cli;

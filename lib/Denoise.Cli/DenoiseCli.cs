@@ -7,7 +7,7 @@ public static class DenoiseCli
 {
     public static RootCommand Create()
     {
-        var root = new RootCommand("Denoise handwritten digits with a convolutional autoencoder (MNIST, TorchSharp).")
+        var root = new RootCommand("Train, evaluate and run image denoisers (the seed conv autoencoder, a U-Net, or any registered architecture) on MNIST and Fashion-MNIST with TorchSharp.")
         {
             DataCommand.Create(),
             TrainCommand.Create(),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Denoise.Models;
+using Denoise.Training;
 
 namespace Denoise.Cli;
 

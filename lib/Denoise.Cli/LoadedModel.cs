@@ -1,4 +1,5 @@
 using Denoise.Models;
+using Denoise.Training;
 using static TorchSharp.torch;
 
 namespace Denoise.Cli;

@@ -17,7 +17,7 @@ internal static class OutputFile
     internal sealed record Kind(string Noun, Func<byte[], bool> Begins);
 
     public static readonly Kind Model = Starting("a denoise model file", ModelFile.Magic);
-    public static readonly Kind Checkpoint = Starting("a denoise training checkpoint", Trainer.CheckpointMagic);
+    public static readonly Kind Checkpoint = Starting("a denoise training checkpoint", Denoise.Training.Checkpoint.Magic);
     public static readonly Kind Png = new("a PNG image", head => head.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]));
     public static readonly Kind Weights = new("a PyTorch or safetensors file",
         head => head.AsSpan().StartsWith("PK\u0003\u0004"u8) || (head.Length > 8 && head[8] == (byte)'{'));

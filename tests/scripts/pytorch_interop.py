@@ -1,22 +1,20 @@
 #!/usr/bin/env python3
 """The PyTorch side of the interop tests (tests/Denoise.Tests/Models/PyTorchInteropTests.cs runs it with /usr/bin/python3).
 
-    pytorch_interop.py outputs --arch NAME --weights FILE --images IMAGES.f32 --count N --out OUT.f32
+    pytorch_interop.py outputs --arch NAME [--networks FILE.py] --weights FILE --images IMAGES.f32 --count N --out OUT.f32
         loads FILE (a torch.save'd state dict, or else a safetensors file read here by hand) into the network of
         bench/pytorch_reference.py and writes what its forward returns on the N images (N x 1 x 28 x 28 float32).
-    pytorch_interop.py make --arch NAME --seed S --images IMAGES.f32 --count N --pt FILE --safetensors FILE --out OUT.f32
+    pytorch_interop.py make --arch NAME [--networks FILE.py] --seed S --images IMAGES.f32 --count N --pt FILE --safetensors FILE --out OUT.f32
         trains that network for a few Adam steps on the noisy images (so every weight and bias is its own), saves its
         state dict both ways (safetensors written by hand: there is no safetensors package for Debian 12's Python) and
-        writes its outputs on the clean images.
+        writes its outputs on the clean images (in eval mode: BatchNorm uses the running statistics the steps left).
     pytorch_interop.py bad --kind KIND --arch NAME --out FILE
         a file that import must refuse: whole-model, list, legacy, nan.
     pytorch_interop.py relayout --weights FILE --layout LAYOUT --out FILE
         the same state dict with its tensors laid out in memory as PyTorch also keeps them, which torch.load accepts:
         slice (views at offsets into one shared storage, as split and pruning leave them), permuted (transposed strides,
         or every other element where a transpose would still be contiguous), parameter (nn.Parameter values).
-    pytorch_interop.py batchnorm --out FILE
-        the state dict of a small network with BatchNorm after three batches in train mode: running statistics and an
-        int64 num_batches_tracked of 3 (the test's BatchNormDenoiser has the same names).
+--networks names a Python file with more network classes, as for bench/pytorch_reference.py (a test's own network).
 Prints nothing on success; raw arrays are little-endian float32.
 """
 import argparse
@@ -34,20 +32,16 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import pytorch_reference  # noqa: E402  (the network definitions, not copies of them)
 
 
-def network(arch):
-    """The class of bench/pytorch_reference.py for an architecture name: conv-autoencoder -> ConvAutoencoder."""
-    wanted = arch.replace("-", "").lower()
-    for name, value in vars(pytorch_reference).items():
-        if isinstance(value, type) and issubclass(value, torch.nn.Module) and name.lower() == wanted:
-            return value()
-    raise SystemExit(f"pytorch_interop: bench/pytorch_reference.py has no network for '{arch}'")
+def network(arch, network_files):
+    """A new network of bench/pytorch_reference.py (or of network_files) for an architecture name: conv-autoencoder -> ConvAutoencoder."""
+    return pytorch_reference.network_class(arch, network_files)()
 
 
 def images(path, count):
     return torch.from_numpy(np.fromfile(path, dtype="<f4", count=count * 28 * 28).reshape(count, 1, 28, 28).copy())
 
 
-DTYPES = {"F32": ("<f4", torch.float32), "F64": ("<f8", torch.float64)}
+DTYPES = {"F32": ("<f4", torch.float32), "F64": ("<f8", torch.float64), "I64": ("<i8", torch.int64)}
 
 
 def read_safetensors(path):
@@ -70,8 +64,10 @@ def write_safetensors(path, state):
     """The format as safetensors writes it: u64 header length, JSON header padded with spaces to 8 bytes, raw data."""
     header, chunks, offset = {"__metadata__": {"format": "pt"}}, [], 0
     for name, tensor in state.items():
-        data = tensor.detach().contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        # Weights as float32; integers (BatchNorm's num_batches_tracked) keep their int64, as safetensors' save_file does.
+        dtype = "F32" if tensor.is_floating_point() else "I64"
+        data = tensor.detach().contiguous().numpy().astype(DTYPES[dtype][0]).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
         chunks.append(data)
         offset += len(data)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -105,16 +101,6 @@ def relayout(state, layout):
     return OrderedDict((k, torch.nn.Parameter(t)) for k, t in state.items())
 
 
-class BatchNormNet(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.block = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(),
-                                         torch.nn.Conv2d(4, 1, 3, padding=1))
-
-    def forward(self, x):
-        return self.block(x)
-
-
 def save_outputs(model, inputs, out):
     model.eval()
     with torch.no_grad():
@@ -123,8 +109,9 @@ def save_outputs(model, inputs, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["outputs", "make", "bad", "relayout", "batchnorm"])
+    parser.add_argument("mode", choices=["outputs", "make", "bad", "relayout"])
     parser.add_argument("--arch")
+    parser.add_argument("--networks", action="append", default=[])
     parser.add_argument("--weights")
     parser.add_argument("--images")
     parser.add_argument("--count", type=int, default=0)
@@ -138,12 +125,12 @@ def main():
     torch.set_num_threads(1)
 
     if args.mode == "outputs":
-        model = network(args.arch)
+        model = network(args.arch, args.networks)
         model.load_state_dict(load(args.weights))  # strict: every key and shape must match
         save_outputs(model, images(args.images, args.count), args.out)
     elif args.mode == "make":
         torch.manual_seed(args.seed)
-        model = network(args.arch)
+        model = network(args.arch, args.networks)
         clean = images(args.images, args.count)
         noisy = (clean + 0.5 * torch.randn(clean.shape)).clamp(0, 1)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
@@ -156,15 +143,8 @@ def main():
         save_outputs(model, clean, args.out)
     elif args.mode == "relayout":
         torch.save(relayout(torch.load(args.weights), args.layout), args.out)
-    elif args.mode == "batchnorm":
-        torch.manual_seed(args.seed)
-        model = BatchNormNet()
-        model.train()
-        for _ in range(3):
-            model(torch.rand(4, 1, 8, 8))
-        torch.save(model.state_dict(), args.out)
     else:
-        model = network(args.arch)
+        model = network(args.arch, args.networks)
         state = model.state_dict()
         if args.kind == "whole-model":
             torch.save(model, args.out)

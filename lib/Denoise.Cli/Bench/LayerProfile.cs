@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Denoise.Models;
+using Denoise.Training;
 using static TorchSharp.torch;
 
 namespace Denoise.Cli.Bench;

@@ -1,3 +1,4 @@
+using Denoise.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

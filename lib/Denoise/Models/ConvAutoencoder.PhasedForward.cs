@@ -1,4 +1,4 @@
-using Denoise.Training;
+using Denoise.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -47,7 +47,7 @@ public sealed partial class ConvAutoencoder
             // The first conv is fastest in NCHW (one input channel); its output switches to channels-last for the
             // pool, and the later convs inherit that layout.
             var x = F.conv2d(images, model.encode1.weight!, model.encode1.bias, padding: same);
-            x = F.max_pool2d(ChannelsLast(x), two).relu_();
+            x = F.max_pool2d(TensorLayout.ChannelsLast(x), two).relu_();
             x = F.max_pool2d(F.conv2d(x, model.encode2.weight!, model.encode2.bias, padding: same), two).relu_();
             x = F.conv2d(x, model.decode1.weight!, model.decode1.bias, padding: same).relu_();
             // The first upsample + conv stays plain: as phases its interleaving copies cost more than the saved work.
@@ -56,9 +56,6 @@ public sealed partial class ConvAutoencoder
             var z = PhaseConvolution.Apply(x, prepared[0], prepared[1]);
             return z.reshape(z.shape[0], 4, z.shape[4], z.shape[5]);
         }
-
-        /// <summary>The same values with channels-last strides (TorchSharp has no memory_format argument).</summary>
-        private static Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
         public override void Dispose()
         {

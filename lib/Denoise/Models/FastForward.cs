@@ -1,4 +1,3 @@
-using Denoise.Training;
 using static TorchSharp.torch;
 
 namespace Denoise.Models;
@@ -6,7 +5,7 @@ namespace Denoise.Models;
 /// <summary>
 /// A model's optimised execution: the same mathematics as its <c>forward</c>, computed faster (another memory layout,
 /// fused or rewritten kernels), built from the model's own typed fields so that gradients land in its parameters.
-/// <see cref="ChunkedTrainingStep"/> runs it over chunks of a batch on parallel workers, the trainer's validation and
+/// The chunked training step runs it over chunks of a batch on parallel workers, the trainer's validation and
 /// <see cref="ImageDenoiser"/> run it for inference.
 /// </summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-using Denoise.Training;
+using Denoise.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -49,7 +49,7 @@ public static class ImageDenoiser
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var batch = Metrics.ImageBatch.AsBatch(images, nameof(images)).to_type(ScalarType.Float32);
+            var batch = ImageBatch.AsBatch(images, nameof(images)).to_type(ScalarType.Float32);
             var (count, height, width) = (batch.shape[0], batch.shape[2], batch.shape[3]);
             var tile = RoundUp(tileSize, model.TileGrid);
             var multiple = model.SizeMultiple;

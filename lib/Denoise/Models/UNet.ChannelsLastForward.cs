@@ -1,4 +1,3 @@
-using Denoise.Training;
 using static TorchSharp.torch;
 
 namespace Denoise.Models;

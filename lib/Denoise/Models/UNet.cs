@@ -1,3 +1,4 @@
+using Denoise.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ namespace Denoise.Models;
 /// four channels that depth-to-space turns back into one full-resolution image. Upsampling is a 1×1 convolution to four
 /// times the channels and depth-to-space (a 2×2 transposed convolution of stride 2, with a bias per output pixel
 /// position; libtorch and PyTorch run it far faster than their transposed convolution). It predicts the clean image
-/// directly and trains with MSE plus a tenth of (1 - SSIM) (see <see cref="Architectures"/> for its recipe). Sides must be multiples of 4.
+/// directly and trains with MSE plus a tenth of (1 - SSIM) (its recipe is registered with it in <c>Training.Architectures</c>). Sides must be multiples of 4.
 /// </summary>
 public sealed partial class UNet : Denoiser
 {
@@ -70,7 +71,7 @@ public sealed partial class UNet : Denoiser
         using var scope = NewDisposeScope();
         // In-place ReLUs: every one acts on a fresh convolution output, which no backward needs.
         var full = stem.call(input).relu_();
-        var half = toHalf.call(channelsLast ? ChannelsLast(full) : full);
+        var half = toHalf.call(channelsLast ? TensorLayout.ChannelsLast(full) : full);
         var skip1 = encode1.call(half).relu_();
         var skip2 = encode2.call(pool1.call(skip1)).relu_();
         var x = middle.call(pool2.call(skip2)).relu_();
@@ -87,9 +88,6 @@ public sealed partial class UNet : Denoiser
         upsampled.shape[2] == skip.shape[2] && upsampled.shape[3] == skip.shape[3]
             ? upsampled
             : upsampled.narrow(2, 0, skip.shape[2]).narrow(3, 0, skip.shape[3]);
-
-    /// <summary>The same values with channels-last strides (TorchSharp has no memory_format argument).</summary>
-    private static Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     protected override void Initialize(Generator generator)
     {

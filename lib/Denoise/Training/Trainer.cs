@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Diagnostics;
 using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Randomness;
@@ -11,31 +9,34 @@ namespace Denoise.Training;
 
 /// <summary>
 /// Trains any <see cref="Denoiser"/> like Keras' <c>fit</c>, with Adam and the options' loss: noisy images in, clean
-/// images as targets, reshuffled every epoch with a generator seeded from (seed, epoch), validation loss after each
-/// epoch, and an atomic checkpoint (weights, Adam moments and steps, options, history) that <see cref="Resume"/>
-/// continues from exactly. Each step is the model's fast step where it has one, else the plain step
-/// (<see cref="TrainingStep.For"/>). The trainer owns its optimiser; the model stays the caller's.
+/// images as targets, reshuffled every epoch with a generator seeded from (seed, epoch) (<see cref="RunSeeds"/>),
+/// validation loss after each epoch, and an atomic <see cref="Checkpoint"/> (weights, Adam moments and steps, options,
+/// history) that <see cref="Checkpoint.Resume"/> continues from exactly. Each step is the model's fast step where it has
+/// one, else the plain step (<see cref="TrainingStep.For"/>). With a time budget (<see cref="TrainingOptions.Minutes"/>)
+/// a <see cref="TimeBudget"/> plans the epochs. The trainer owns its optimiser; the model stays the caller's.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    public const string CheckpointMagic = "DENOISE-CHECKPOINT\n";
-
-    private static readonly ModelFile.Kind CheckpointKind = new(CheckpointMagic, "checkpoint", "denoise training checkpoint", "start again without --resume", "start again without --resume");
-
     private readonly Adam optimizer;
     private readonly TrainingStep step;
     private readonly TrainingHistory history;
+    private readonly TimeProvider clock;
+    private TimeBudget? budget;
 
-    public Trainer(Denoiser model, TrainingOptions options)
-        : this(model, options, [])
+    /// <param name="clock">Times the epochs and any time budget; the system's clock unless a test gives its own.</param>
+    public Trainer(Denoiser model, TrainingOptions options, TimeProvider? clock = null)
+        : this(model, options, [], clock)
     {
     }
 
-    private Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed)
+    /// <summary>A trainer that continues after the <paramref name="completed"/> epochs (<see cref="Checkpoint.Resume"/>).</summary>
+    internal Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, TimeProvider? clock = null)
     {
         options.Validate();
         Model = model;
         Options = options;
+        PlannedEpochs = options.Epochs;
+        this.clock = clock ?? TimeProvider.System;
         history = new TrainingHistory(completed);
         optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
         step = TrainingStep.For(model, optimizer, options.Loss);
@@ -43,8 +44,14 @@ public sealed class Trainer : IDisposable
 
     public Denoiser Model { get; }
 
-    /// <summary>The run's options; with a time budget, <see cref="Fit"/> fills in the epochs it chose.</summary>
-    public TrainingOptions Options { get; private set; }
+    /// <summary>The run's options as given; they do not change (<see cref="Metadata"/> records what ran).</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>
+    /// The epochs the run trains to: <see cref="TrainingOptions.Epochs"/>, or with a time budget what the budget planned
+    /// (once <see cref="Fit"/> has started; a resumed run keeps what its checkpoint planned).
+    /// </summary>
+    public int PlannedEpochs { get; private set; }
 
     public TrainingHistory History => history;
 
@@ -54,7 +61,7 @@ public sealed class Trainer : IDisposable
     public double LearningRate => optimizer.ParamGroups.First().LearningRate;
 
     /// <summary>
-    /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="TrainingOptions.Epochs"/>. After each epoch
+    /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="PlannedEpochs"/>. After each epoch
     /// the checkpoint (if a path is given) is written, then progress reports the epoch's record. Cancellation is
     /// checked between batches and throws <see cref="OperationCanceledException"/>; a loss that is not finite throws
     /// <see cref="TrainingDivergedException"/> at once. Either way the last checkpoint stays valid.
@@ -64,19 +71,19 @@ public sealed class Trainer : IDisposable
     {
         CheckPairs(data.NoisyTrain, data.CleanTrain, "training");
         CheckPairs(data.NoisyValidation, data.CleanValidation, "validation");
-        var budgetClock = Stopwatch.StartNew();
-        TimeSpan? budget = Options.Minutes is { } minutes && CompletedEpochs == 0 ? TimeSpan.FromMinutes(minutes) : null;
-        if (budget is { } planned)
-            Options = Options with { Epochs = EpochsWithin(data, planned) };
+        if (Options.Minutes is { } minutes && CompletedEpochs == 0)
+        {
+            budget = new TimeBudget(TimeSpan.FromMinutes(minutes), clock);
+            PlannedEpochs = PlanWithin(data, budget);
+        }
         var count = data.CleanTrain.shape[0];
         var batchSize = Options.BatchSize;
         var batches = (int)((count + batchSize - 1) / batchSize);
-        for (var epoch = CompletedEpochs + 1; epoch <= Options.Epochs; epoch++)
+        for (var epoch = CompletedEpochs + 1; epoch <= PlannedEpochs; epoch++)
         {
-            var watch = Stopwatch.StartNew();
+            var started = clock.GetTimestamp();
             Model.train();
-            // EpochSeed mixes all 64 bits of the run's seed; its low 32 seed the shuffle exactly as before 64-bit seeds.
-            using var generator = SeededGenerator.Create(unchecked((long)(EpochSeed(Options.Seed, epoch) & uint.MaxValue)));
+            using var generator = SeededGenerator.Create(RunSeeds.Shuffle(Options.Seed, epoch));
             using var order = randperm(count, generator: generator);
             // Summed on the tensor side and read once per epoch: a per-batch .item() would stall every step.
             using var lossSum = zeros(1, dtype: ScalarType.Float64);
@@ -89,18 +96,18 @@ public sealed class Trainer : IDisposable
                 var index = order.narrow(0, start, size);
                 var clean = data.CleanTrain.index_select(0, index);
                 var noisy = Options.FreshNoise
-                    ? Options.Noise.Apply(clean, BatchNoiseSeed(Options.Seed, epoch, batch))
+                    ? Options.Noise.Apply(clean, RunSeeds.BatchNoise(Options.Seed, epoch, batch))
                     : data.NoisyTrain.index_select(0, index);
                 foreach (var group in optimizer.ParamGroups)
-                    group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)Options.Epochs * batches);
+                    group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)PlannedEpochs * batches);
                 var loss = step.Step(noisy, clean);
                 // Once NaN or infinite, always: stop at once rather than train on and save nothing usable.
                 if (!float.IsFinite(loss.item<float>()))
                     throw new TrainingDivergedException(epoch, batch + 1, batches, loss.item<float>(), LearningRate);
                 lossSum.add_(loss, alpha: size);
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
-                progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches)
-                    { RunningLoss = lossSum.item<double>() / (start + size), Elapsed = watch.Elapsed });
+                progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batch + 1, batches)
+                    { RunningLoss = lossSum.item<double>() / (start + size), Elapsed = clock.GetElapsedTime(started) });
             }
 
             var trainLoss = lossSum.item<double>() / count;
@@ -109,13 +116,14 @@ public sealed class Trainer : IDisposable
             if (!double.IsFinite(valLoss))
                 throw new TrainingDivergedException(epoch, null, batches, valLoss, LearningRate);
             var quality = Score(data, Options.QualityImages);
-            var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
+            var elapsed = clock.GetElapsedTime(started);
+            var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
             history.Add(record);
-            if (budget is { } whole && epoch == 1)
-                Options = Options with { Epochs = EpochsAfterTheFirst(whole, budgetClock.Elapsed, record.Seconds) };
+            if (budget is not null)
+                PlannedEpochs = budget.AfterEpoch(epoch, record.Seconds);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
-            progress?.Report(new TrainingProgress(epoch, Options.Epochs, batches, batches, record)
-                { RunningLoss = trainLoss, Elapsed = watch.Elapsed });
+            progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batches, batches, record)
+                { RunningLoss = trainLoss, Elapsed = elapsed });
         }
 
         return history;
@@ -185,13 +193,11 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// How many epochs fit <paramref name="budget"/>: a few steps of a twin of the model (so the model and its
-    /// optimiser are not touched) give the time of a batch, one batch of validation the time of validation; the time
-    /// this measurement takes comes off the budget, and 3 % is kept for the machine's swings.
+    /// The epochs that fit <paramref name="budget"/>, planned from a few timed steps of a twin of the model (so the
+    /// model and its optimiser are not touched) and the timed validation of one batch.
     /// </summary>
-    private int EpochsWithin(TrainingData data, TimeSpan budget)
+    private int PlanWithin(TrainingData data, TimeBudget budget)
     {
-        var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         using var twin = Architectures.Create(Model.Architecture, Options.Seed);
         using (no_grad())
@@ -203,118 +209,38 @@ public sealed class Trainer : IDisposable
         var size = (int)Math.Min(Options.BatchSize, count);
         var clean = data.CleanTrain.narrow(0, 0, size);
         var noisy = Options.Noise.Apply(clean, Options.Seed);
-
-        // Two untimed runs first (new worker threads, Adam's state, libtorch's kernel caches), then the median of three
-        // timed rounds, so that one slow moment of a shared machine does not shorten the whole run.
-        double SecondsPer(Action run, int times)
-        {
-            run();
-            run();
-            var rounds = new double[3];
-            for (var round = 0; round < rounds.Length; round++)
-            {
-                var watch = Stopwatch.StartNew();
-                for (var i = 0; i < times; i++)
-                    run();
-                rounds[round] = watch.Elapsed.TotalSeconds / times;
-            }
-
-            Array.Sort(rounds);
-            return rounds[1];
-        }
-
-        var batchSeconds = SecondsPer(() => probe.Step(noisy, clean).Dispose(), times: 4);
         var validationSize = (int)Math.Min(EvaluationChunk, data.CleanValidation.shape[0]);
-        var validationSeconds = SecondsPer(() => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
-            data.CleanValidation.narrow(0, 0, validationSize)), times: 1);
         var batches = (count + Options.BatchSize - 1) / Options.BatchSize;
         var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
             + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
-        var epochSeconds = batches * batchSeconds + validationBatches * validationSeconds;
-        var left = (budget - clock.Elapsed).TotalSeconds * 0.97;
-        // Clamped in double before the cast: a long budget over a fast epoch must not wrap around (it once gave -2147483648).
-        var epochs = (int)Math.Clamp(left / epochSeconds, 1, TrainingOptions.MaxEpochs);
-        BudgetPlan = $"time budget {budget.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} min: {epochs} epoch{(epochs == 1 ? "" : "s")} of about {epochSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s each, as timed at the start";
-        return epochs;
-    }
-
-    /// <summary>
-    /// The run's epochs corrected by the first epoch's measured time: a few timed steps can misjudge a whole epoch
-    /// (other work in the process, a busy moment of the machine), an epoch cannot. The schedule follows the new count
-    /// from the next step on; past the warm-up that moves the learning rate by a few percent at most.
-    /// </summary>
-    private int EpochsAfterTheFirst(TimeSpan budget, TimeSpan spent, double epochSeconds)
-    {
-        var left = (budget - spent).TotalSeconds * 0.97;
-        var epochs = 1 + (int)Math.Clamp(left / epochSeconds, 0, TrainingOptions.MaxEpochs - 1);
-        BudgetPlan += string.Create(CultureInfo.InvariantCulture,
-            $"; after epoch 1 ({epochSeconds:0} s): {epochs} epoch{(epochs == 1 ? "" : "s")}");
-        return epochs;
+        return budget.Start(() => probe.Step(noisy, clean).Dispose(), batches,
+            () => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
+                data.CleanValidation.narrow(0, 0, validationSize)), validationBatches);
     }
 
     /// <summary>How a time budget (<see cref="TrainingOptions.Minutes"/>) became a number of epochs, once it has; else null.</summary>
-    public string? BudgetPlan { get; private set; }
-
-    /// <summary>The metadata for a model file of the model as trained so far.</summary>
-    public ModelMetadata Metadata() => ModelMetadata.For(Model, Options, history);
-
-    /// <summary>Writes weights, Adam state, options and history to <paramref name="path"/> atomically.</summary>
-    public void SaveCheckpoint(string path) =>
-        ModelFile.Write(path, CheckpointKind, Model, Metadata(), optimizer.save_state_dict);
-
-    /// <summary>Reads what a checkpoint says about its run (architecture, options, epochs done), without its tensors.</summary>
-    public static ModelMetadata ReadCheckpoint(string path)
-    {
-        using var file = ModelFile.Open(path, CheckpointKind);
-        return RunOf(file).Metadata;
-    }
+    public string? BudgetPlan => budget?.Plan;
 
     /// <summary>
-    /// A trainer (with a new model, which the caller then owns) in the state <paramref name="path"/> was saved in,
-    /// ready to continue to <paramref name="epochs"/> (default: the epochs the run was started with).
+    /// The options that describe the run, as model files and checkpoints record them: the given ones with the
+    /// <see cref="PlannedEpochs"/> (what a time budget chose), so that a resumed run continues to the same end.
     /// </summary>
-    public static Trainer Resume(string path, int? epochs = null)
-    {
-        using var file = ModelFile.Open(path, CheckpointKind);
-        var (metadata, saved) = RunOf(file);
-        var options = epochs is { } e ? saved with { Epochs = e } : saved;
-        options.Validate();   // a bad new total is the caller's mistake, not a damaged checkpoint
-        var model = file.LoadModel();
-        try
-        {
-            var trainer = new Trainer(model, options, metadata.History);
-            trainer.optimizer.load_state_dict(file.Reader);
-            return trainer;
-        }
-        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidDataException or IOException)
-        {
-            model.Dispose();
-            throw ModelFile.Corrupt(path, CheckpointKind, ex);
-        }
-    }
+    public TrainingOptions RecordedOptions => Options with { Epochs = PlannedEpochs };
+
+    /// <summary>The metadata for a model file of the model as trained so far.</summary>
+    public ModelMetadata Metadata() => ModelMetadata.For(Model, RecordedOptions, history);
+
+    /// <summary>Writes the run so far (weights, Adam state, options, history) to <paramref name="path"/> atomically.</summary>
+    private void SaveCheckpoint(string path) => Checkpoint.Write(path, Model, Metadata(), optimizer);
+
+    /// <summary>Sets the optimiser's state from a checkpoint's reader, positioned after the weights.</summary>
+    internal void LoadOptimizerState(BinaryReader reader) => optimizer.load_state_dict(reader);
 
     public void Dispose()
     {
         step.Dispose();
         optimizer.Dispose();
     }
-
-    private static (ModelMetadata Metadata, TrainingOptions Options) RunOf(ModelFile.Opened file) =>
-        (file.Metadata, file.Metadata.Training
-            ?? throw ModelFile.Corrupt(file.Path, CheckpointKind, new InvalidDataException("no training options")));
-
-    /// <summary>A well-mixed generator seed per (seed, epoch) (SplitMix64), so each epoch's shuffle is independent yet reproducible.</summary>
-    internal static ulong EpochSeed(long seed, int epoch)
-    {
-        var z = unchecked((ulong)seed + (ulong)epoch * 0x9E3779B97F4A7C15UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>The seed of one batch's fresh noise: its own stream per (run, epoch, batch), apart from the shuffles'.</summary>
-    internal static long BatchNoiseSeed(long seed, int epoch, int batch) =>
-        unchecked((long)EpochSeed((long)EpochSeed(seed ^ 0x5DEECE66DL, epoch), batch + 1));
 
     private void CheckPairs(Tensor noisy, Tensor clean, string what)
     {

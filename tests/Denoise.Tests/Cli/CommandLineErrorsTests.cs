@@ -76,7 +76,7 @@ public sealed class CommandLineErrorsTests : IDisposable
         var json = System.Text.Encoding.UTF8.GetBytes("""{"Architecture":"conv-autoencoder","Training":{"Noise":"gaussian:-3"}}""");
         using (var writer = new BinaryWriter(File.Create(path)))
         {
-            writer.Write(System.Text.Encoding.ASCII.GetBytes(Denoise.Models.ModelFile.Magic));
+            writer.Write(System.Text.Encoding.ASCII.GetBytes(Denoise.Training.ModelFile.Magic));
             writer.Write(json.Length);
             writer.Write(json);
         }
@@ -93,7 +93,7 @@ public sealed class CommandLineErrorsTests : IDisposable
     {
         var finite = new Denoise.Metrics.QualityReport([0.01], [20.0], [0.9]);
         var broken = new Denoise.Metrics.QualityReport([double.NaN], [double.NaN], [double.NaN]);
-        var comparison = new Denoise.Metrics.DenoisingComparison(finite, finite, finite, broken);
+        var comparison = new Denoise.Metrics.DenoisingComparison(finite, finite, finite, broken, "conv-autoencoder");
 
         var json = Denoise.Cli.EvaluateCommand.ToJson("m.dat", "conv-autoencoder", Denoise.Data.DataSetKind.Mnist, new Denoise.Noise.GaussianNoise(0.5), 1, comparison);
 

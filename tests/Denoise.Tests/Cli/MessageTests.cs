@@ -58,11 +58,12 @@ public sealed class MessageTests : IDisposable
         var output = folder.File("run.dat");
         var checkpoint = output + ".checkpoint";
         using (var model = new ConvAutoencoder(seed: 3))
-        using (var trainer = new Trainer(model, new TrainingOptions { Epochs = 2, BatchSize = 16 }))
-            trainer.SaveCheckpoint(checkpoint);
-        Rewrite(checkpoint, Trainer.CheckpointMagic, json => json["Training"]!["BatchSize"] = 5000);
+        using (var trainer = new Trainer(model, new TrainingOptions { Epochs = 1, BatchSize = 16 }))
+        using (var data = Training.SyntheticPairs.Make(16, 4, 1))
+            trainer.Fit(data, checkpointPath: checkpoint);
+        Rewrite(checkpoint, Checkpoint.Magic, json => json["Training"]!["BatchSize"] = 5000);
 
-        var (exit, _, error) = Run("train", "--resume", "--output", output);
+        var (exit, _, error) = Run("train", "--resume", "--epochs", "2", "--output", output);
 
         Assert.Equal((1, $"denoise: {checkpoint}: its run's --batch must be from 1 to 1024, got 5000 - start again without --resume\n"), (exit, error));
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Denoise.Cli;
 using Denoise.Data;
+using Denoise.IO;
 
 namespace Denoise.Tests.Data;
 

@@ -1,4 +1,5 @@
 using Denoise.Data;
+using Denoise.IO;
 
 namespace Denoise.Tests.Data;
 

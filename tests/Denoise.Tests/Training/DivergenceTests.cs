@@ -42,7 +42,7 @@ public sealed class DivergenceTests : IDisposable
         Assert.Equal((2, 1), batches[^1]);                  // nothing ran after the batch that diverged
         Assert.Equal(1, trainer.CompletedEpochs);
         Assert.Equal(afterEpochOne, File.ReadAllBytes(checkpoint));
-        using var resumed = Trainer.Resume(checkpoint);      // still a checkpoint to continue from
+        using var resumed = Checkpoint.Resume(checkpoint);    // still a checkpoint to continue from
         using var _ = resumed.Model;
         Assert.Equal(1, resumed.CompletedEpochs);
     }

@@ -1,0 +1,83 @@
+using Denoise.Models;
+
+namespace Denoise.Training;
+
+/// <summary>
+/// The registry of architectures: a model file, a checkpoint, the CLI's --arch and the notebooks build a model by its
+/// name through here. The library's own architectures are always present; <see cref="Register"/> adds one (a test's,
+/// or a user's), so every tool that takes a model works with it unchanged.
+/// </summary>
+public static class Architectures
+{
+    private static readonly List<Architecture> Known = [];
+
+    /// <summary>Names that model files written by earlier versions carry, and the architecture each means now.</summary>
+    private static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>
+    {
+        ["ConvAutoencoder/keras-denoising-v1"] = ConvAutoencoder.ArchitectureName,
+    };
+
+    static Architectures()
+    {
+        Register(new Architecture(ConvAutoencoder.ArchitectureName,
+            "the seed model: the Keras denoising notebook's conv autoencoder, 12,193 parameters",
+            seed => new ConvAutoencoder(seed),
+            new TrainingOptions()));
+        Register(new Architecture(UNet.ArchitectureName,
+            "the stronger model: a half-resolution U-Net with skip connections, 219,076 parameters",
+            seed => new UNet(seed),
+            new TrainingOptions
+            {
+                Loss = DenoisingLoss.MeanSquaredErrorAndSsim(0.1),
+                BatchSize = 128,
+                LearningRate = 4e-3,
+                Schedule = LearningRateSchedule.Cosine,
+                FreshNoise = true,
+                Minutes = 15,
+            }));
+    }
+
+    /// <summary>Every registered architecture, in the order they were registered.</summary>
+    public static IReadOnlyList<Architecture> All
+    {
+        get
+        {
+            lock (Known)
+                return [.. Known];
+        }
+    }
+
+    /// <summary>The registered names, for help texts and error messages.</summary>
+    public static string Names => string.Join(", ", All.Select(a => a.Name));
+
+    /// <summary>
+    /// Adds <paramref name="architecture"/>. Registering the same record again is harmless; another architecture under a
+    /// taken name is refused, so that a name always means one network.
+    /// </summary>
+    public static void Register(Architecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        lock (Known)
+        {
+            var stored = Known.Find(a => a.Name == architecture.Name);
+            if (stored is null)
+                Known.Add(architecture);
+            else if (stored != architecture)
+                throw new ArgumentException($"architecture '{architecture.Name}' is registered already, as {stored.Description}");
+        }
+    }
+
+    /// <summary>The architecture called <paramref name="name"/> (or a name an earlier version wrote for it).</summary>
+    /// <exception cref="ArgumentException">No such architecture; the message lists the known ones.</exception>
+    public static Architecture Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var resolved = Aliases.GetValueOrDefault(name, name);
+        lock (Known)
+            return Known.Find(a => a.Name == resolved)
+                ?? throw new ArgumentException($"unknown architecture '{name}'; known: {Names}");
+    }
+
+    /// <summary>A new model of architecture <paramref name="name"/>, its weights drawn from <paramref name="seed"/>.</summary>
+    public static Denoiser Create(string name, long seed) => Get(name).Create(seed);
+}
