@@ -279,7 +279,7 @@ public sealed class PyTorchInteropTests : IDisposable
         using var _ = model;
 
         Assert.Equal((ScalarType.Int64, 7L), (model.state_dict()["body.3.num_batches_tracked"].dtype, model.state_dict()["body.3.num_batches_tracked"].item<long>()));
-        AssertImportFails(floats, "body.3.num_batches_tracked holds Float32 values; it is a count (as BatchNorm's num_batches_tracked) and must hold integers",
+        AssertImportFails(floats, "body.3.num_batches_tracked holds float32 values; it is a count (as BatchNorm's num_batches_tracked) and must hold integers",
             DnCnnDenoiser.Name);
     }
 
