@@ -23,10 +23,15 @@ public static class BenchCommand
     public static Command Create()
     {
         var arch = new Option<string>("--arch") { Description = $"The architecture to measure: {Architectures.Names}.", DefaultValueFactory = _ => ConvAutoencoder.ArchitectureName };
-        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both sides.", DefaultValueFactory = _ => 2 };
-        var batches = new Option<int>("--batches") { Description = "Timed training batches of 256.", DefaultValueFactory = _ => 40 };
-        var repeat = new Option<int>("--repeat") { Description = "Rounds of (ours, pytorch, pytorch_tuned); the JSON holds medians.", DefaultValueFactory = _ => 1 };
-        var chunk = new Option<int?>("--chunk") { Description = "Images per chunk of the fast training step. [default: the model's own, 32 for conv-autoencoder, 64 for unet]" };
+        // More threads than cores measure only how they contend (and 100,000 took minutes to start).
+        var cores = Environment.ProcessorCount;
+        var threads = TypedOptions.Whole("--threads", $"Intra-op threads for both sides, at most the {cores} cores of this machine.", 1, cores);
+        threads.DefaultValueFactory = _ => Math.Min(2, cores);
+        var batches = TypedOptions.Whole("--batches", "Timed training batches of 256.", 1, 10_000);
+        batches.DefaultValueFactory = _ => 40;
+        var repeat = TypedOptions.Whole("--repeat", "Rounds of (ours, pytorch, pytorch_tuned); the JSON holds medians.", 1, 100);
+        repeat.DefaultValueFactory = _ => 1;
+        var chunk = TypedOptions.OptionalWhole("--chunk", "Images per chunk of the fast training step, at most a batch. [default: the model's own, 32 for conv-autoencoder, 64 for unet]", 1, BenchmarkSettings.BatchSize);
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => "artifacts/bench/bench.json" };
         var skip = new Option<bool>("--skip-pytorch") { Description = "Measure only our side." };
         var plain = new Option<bool>("--plain") { Description = "Measure our plain step (the model's forward, the recipe's loss, backward, Adam) instead of the model's fast step." };
@@ -41,11 +46,6 @@ public static class BenchCommand
         command.SetAction(parse =>
         {
             var architecture = Architectures.Get(parse.GetValue(arch)!).Name;
-            foreach (var (option, least) in new[] { (threads, 1), (batches, 1), (repeat, 1) })
-                if (parse.GetValue(option) < least)
-                    throw new ArgumentException($"{option.Name} must be at least {least}, got {parse.GetValue(option)}");
-            if (parse.GetValue(chunk) is < 1 and var tooSmall)
-                throw new ArgumentException($"{chunk.Name} must be at least 1, got {tooSmall}");
             if (parse.GetValue(networks) is { } file && !File.Exists(file))
                 throw new FileNotFoundException($"{networks.Name} {file}: no such file");
             if (parse.GetValue(profile))
@@ -53,6 +53,7 @@ public static class BenchCommand
                 ShowProfile(architecture, parse.GetValue(threads));
                 return 0;
             }
+            var jsonPath = OutputFile.Check(json.Name, parse.GetValue(json), OutputFile.Json);
             var settings = new BenchmarkSettings(
                 Architecture: architecture,
                 Threads: parse.GetValue(threads),
@@ -61,7 +62,7 @@ public static class BenchCommand
                 MnistFolder: parse.GetValue(synthetic) ? null : MnistFolder(),
                 Plain: parse.GetValue(plain),
                 PeerNetworks: parse.GetValue(networks));
-            Run(settings, parse.GetValue(repeat), parse.GetValue(skip), parse.GetValue(json)!);
+            Run(settings, parse.GetValue(repeat), parse.GetValue(skip), jsonPath);
             return 0;
         });
         return command;
@@ -131,21 +132,23 @@ public static class BenchCommand
 
     private static void WriteJson(string path, Dictionary<string, BenchmarkResult> medians, Dictionary<string, List<BenchmarkResult>> runs, BenchmarkSettings settings)
     {
+        // JSON has no NaN or infinity (a side that timed nothing divides by zero): such a value is null.
+        static double? Finite(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits) : null;
         static JsonObject Side(BenchmarkResult r) => new()
         {
-            ["train_images_per_s"] = Math.Round(r.TrainImagesPerSecond, 1),
-            ["infer_images_per_s"] = Math.Round(r.InferImagesPerSecond, 1),
-            ["latency_ms_batch1"] = Math.Round(r.LatencyMsBatch1, 3),
-            ["peak_rss_mb"] = Math.Round(r.PeakRssMb, 1),
-            ["data_load_s"] = r.DataLoadSeconds is { } s ? Math.Round(s, 3) : null,
-            ["train_cpu_ms_per_batch"] = Math.Round(r.TrainCpuMsPerBatch, 2),
-            ["infer_cpu_ms_per_batch"] = Math.Round(r.InferCpuMsPerBatch, 2),
+            ["train_images_per_s"] = Finite(r.TrainImagesPerSecond, 1),
+            ["infer_images_per_s"] = Finite(r.InferImagesPerSecond, 1),
+            ["latency_ms_batch1"] = Finite(r.LatencyMsBatch1, 3),
+            ["peak_rss_mb"] = Finite(r.PeakRssMb, 1),
+            ["data_load_s"] = r.DataLoadSeconds is { } s ? Finite(s, 3) : null,
+            ["train_cpu_ms_per_batch"] = Finite(r.TrainCpuMsPerBatch, 2),
+            ["infer_cpu_ms_per_batch"] = Finite(r.InferCpuMsPerBatch, 2),
             ["path"] = r.Path,
         };
         static JsonObject Ratio(BenchmarkResult ours, BenchmarkResult other) => new()
         {
-            ["train"] = Math.Round(ours.TrainImagesPerSecond / other.TrainImagesPerSecond, 3),
-            ["infer"] = Math.Round(ours.InferImagesPerSecond / other.InferImagesPerSecond, 3),
+            ["train"] = Finite(ours.TrainImagesPerSecond / other.TrainImagesPerSecond, 3),
+            ["infer"] = Finite(ours.InferImagesPerSecond / other.InferImagesPerSecond, 3),
         };
 
         var root = new JsonObject();

@@ -22,8 +22,8 @@ public static class EvaluateCommand
         var model = new Option<string>("--model") { Description = "A model file written by ./denoise train.", Required = true };
         var dataSet = TypedOptions.DataSet("The test images: mnist or fashion-mnist (default: the data set the model was trained on).");
         var noise = TypedOptions.Noise("Noise added to the test images (default: the noise the model was trained with).");
-        var seed = new Option<long?>("--seed") { Description = "Seed of the noise (default: the model's seed, so the test noise matches its validation)." };
-        var limit = new Option<int?>("--limit") { Description = "Score only the first N test images (quick runs)." };
+        var seed = TypedOptions.OptionalWhole("--seed", "Seed of the noise (default: the model's seed, so the test noise matches its validation).", long.MinValue, long.MaxValue);
+        var limit = TypedOptions.OptionalWhole("--limit", "Score only the first N test images (quick runs).", 1, DataCatalog.ImageCount(Split.Test));
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var grid = new Option<string?>("--grid") { Description = "Also save a PNG of ten random test digits: clean, noisy, denoised." };
         var command = new Command("evaluate", "Score a trained model on a test set against the noisy input and classical filters.")
@@ -33,6 +33,7 @@ public static class EvaluateCommand
         command.SetAction(parsed =>
         {
             var modelPath = parsed.GetValue(model)!;
+            var gridPath = parsed.GetResult(grid) is null ? null : OutputFile.Check(grid.Name, parsed.GetValue(grid), OutputFile.Png, (modelPath, "model file"));
             using var loaded = LoadedModel.Load(modelPath);
             var metadata = loaded.Metadata;
             // Weights made elsewhere (no training record) are scored with the seed recipe's test noise.
@@ -43,8 +44,6 @@ public static class EvaluateCommand
                 Noise = parsed.GetResult(noise) is { Implicit: false } ? parsed.GetValue(noise)! : trained.Noise,
                 Seed = parsed.GetValue(seed) ?? trained.Seed,
             };
-            if (parsed.GetValue(limit) is < 1 and var badLimit)
-                throw new ArgumentException($"--limit must be at least 1, got {badLimit}");
 
             using var scope = NewDisposeScope();
             using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit));
@@ -52,7 +51,7 @@ public static class EvaluateCommand
             var denoised = loaded.Denoise(noisy);
             var comparison = DenoisingComparison.Run(clean, noisy, denoised, metadata.Architecture);
 
-            if (parsed.GetValue(grid) is { } gridPath)
+            if (gridPath is not null)
             {
                 var picks = DataStats.SampleIndices(test.Count, Math.Min(10, test.Count), scored.Seed);
                 ImageGrid.Create()

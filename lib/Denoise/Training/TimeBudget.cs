@@ -14,8 +14,11 @@ public sealed class TimeBudget
     /// <summary>The share of the remaining time that a plan fills: 3 % is kept for the machine's swings.</summary>
     public const double Margin = 0.97;
 
-    /// <summary>The most epochs a plan holds: a probe too fast for the clock to see would otherwise plan without end.</summary>
-    public const int MostEpochs = 10_000;
+    /// <summary>
+    /// The most epochs a plan holds, what a run may have (<see cref="TrainingOptions.MaxEpochs"/>): a probe too fast for
+    /// the clock to see would otherwise plan without end, and a week's budget over a tiny epoch past what resumes.
+    /// </summary>
+    public const int MostEpochs = TrainingOptions.MaxEpochs;
 
     private readonly TimeProvider clock;
     private readonly long started;
@@ -68,7 +71,7 @@ public sealed class TimeBudget
             throw new InvalidOperationException("the budget has no plan yet to correct: call Start first");
         if (completed != 1)
             return Epochs;
-        Epochs = completed + Math.Max(0, EpochsIn(Budget - Spent, epochSeconds));
+        Epochs = Math.Min(MostEpochs, completed + Math.Max(0, EpochsIn(Budget - Spent, epochSeconds)));
         Plan += string.Create(CultureInfo.InvariantCulture, $"; after epoch {completed} ({epochSeconds:0} s): {Describe(Epochs)}");
         return Epochs;
     }

@@ -63,7 +63,8 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="PlannedEpochs"/>. After each epoch
     /// the checkpoint (if a path is given) is written, then progress reports the epoch's record. Cancellation is
-    /// checked between batches and throws <see cref="OperationCanceledException"/>; the last checkpoint stays valid.
+    /// checked between batches and throws <see cref="OperationCanceledException"/>; a loss that is not finite throws
+    /// <see cref="TrainingDivergedException"/> at once. Either way the last checkpoint stays valid.
     /// </summary>
     public TrainingHistory Fit(TrainingData data, IProgress<TrainingProgress>? progress = null,
         string? checkpointPath = null, CancellationToken cancellationToken = default)
@@ -100,6 +101,9 @@ public sealed class Trainer : IDisposable
                 foreach (var group in optimizer.ParamGroups)
                     group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)PlannedEpochs * batches);
                 var loss = step.Step(noisy, clean);
+                // Once NaN or infinite, always: stop at once rather than train on and save nothing usable.
+                if (!float.IsFinite(loss.item<float>()))
+                    throw new TrainingDivergedException(epoch, batch + 1, batches, loss.item<float>(), LearningRate);
                 lossSum.add_(loss, alpha: size);
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
                 progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batch + 1, batches)
@@ -108,6 +112,9 @@ public sealed class Trainer : IDisposable
 
             var trainLoss = lossSum.item<double>() / count;
             var valLoss = Evaluate(data.NoisyValidation, data.CleanValidation);
+            // The epoch's last step can ruin the weights after its loss was measured; validation sees it.
+            if (!double.IsFinite(valLoss))
+                throw new TrainingDivergedException(epoch, null, batches, valLoss, LearningRate);
             var quality = Score(data, Options.QualityImages);
             var elapsed = clock.GetElapsedTime(started);
             var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
@@ -140,14 +147,21 @@ public sealed class Trainer : IDisposable
     public double Evaluate(Tensor noisy, Tensor clean)
     {
         CheckPairs(noisy, clean, "validation");
-        return MeanLoss(Model, Options.Loss, noisy, clean, Options.BatchSize);
+        return MeanLoss(Model, Options.Loss, noisy, clean);
     }
 
     /// <summary>
-    /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <paramref name="batchSize"/> at a
+    /// Images per forward call when the trainer only evaluates (validation loss, quality scores), whatever the training
+    /// batch: memory stays that of 256 images (a batch of 10,000 validated in one call took 4 GB), and a batch of 1
+    /// does not validate in 10,000 calls.
+    /// </summary>
+    public const int EvaluationChunk = 256;
+
+    /// <summary>
+    /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <see cref="EvaluationChunk"/> at a
     /// time: the same loss the fast step computes, or the plain forward's for models without a fast path.
     /// </summary>
-    private static double MeanLoss(Denoiser model, DenoisingLoss loss, Tensor noisy, Tensor clean, int batchSize)
+    private static double MeanLoss(Denoiser model, DenoisingLoss loss, Tensor noisy, Tensor clean)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -156,10 +170,10 @@ public sealed class Trainer : IDisposable
         using var fast = model.CreateFastForward() is { } f && f.Supports(loss) ? f : null;
         var prepared = fast?.Prepare() ?? [];
         var count = clean.shape[0];
-        for (long start = 0; start < count; start += batchSize)
+        for (long start = 0; start < count; start += EvaluationChunk)
         {
             using var scope = NewDisposeScope();
-            var size = Math.Min(batchSize, count - start);
+            var size = Math.Min(EvaluationChunk, count - start);
             var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size), clean.narrow(0, start, size));
             sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, loss) ?? loss.Of(model, noisyBatch, cleanBatch), alpha: size);
         }
@@ -174,7 +188,7 @@ public sealed class Trainer : IDisposable
             return null;
         using var scope = NewDisposeScope();
         var n = Math.Min(images, data.CleanValidation.shape[0]);
-        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), Options.BatchSize);
+        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), EvaluationChunk);
         return ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, n), denoised);
     }
 
@@ -195,13 +209,13 @@ public sealed class Trainer : IDisposable
         var size = (int)Math.Min(Options.BatchSize, count);
         var clean = data.CleanTrain.narrow(0, 0, size);
         var noisy = Options.Noise.Apply(clean, Options.Seed);
-        var validationSize = (int)Math.Min(Options.BatchSize, data.CleanValidation.shape[0]);
+        var validationSize = (int)Math.Min(EvaluationChunk, data.CleanValidation.shape[0]);
         var batches = (count + Options.BatchSize - 1) / Options.BatchSize;
         var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
             + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
         return budget.Start(() => probe.Step(noisy, clean).Dispose(), batches,
             () => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
-                data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), validationBatches);
+                data.CleanValidation.narrow(0, 0, validationSize)), validationBatches);
     }
 
     /// <summary>How a time budget (<see cref="TrainingOptions.Minutes"/>) became a number of epochs, once it has; else null.</summary>

@@ -132,17 +132,17 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "--epochs", "0" }, "--epochs must be at least 1, got 0")]
-    [InlineData(new[] { "--batch", "-3" }, "--batch must be at least 1, got -3")]
-    [InlineData(new[] { "--lr", "0" }, "--lr must be positive, got 0")]
-    [InlineData(new[] { "--limit", "0" }, "--limit must be at least 1 image, got 0")]
+    [InlineData(new[] { "--epochs", "0" }, "--epochs must be a whole number from 1 to 10000, got 0")]
+    [InlineData(new[] { "--batch", "-3" }, "--batch must be a whole number from 1 to 1024, got -3")]
+    [InlineData(new[] { "--lr", "0" }, "--lr must be a number above 0 and at most 1e10, got 0")]
+    [InlineData(new[] { "--limit", "0" }, "--limit must be a whole number from 1 to 60000, got 0")]
     public void A_setting_that_cannot_work_is_reported_as_the_options_fault(string[] args, string expected)
     {
         var (code, _, error) = Run((_, _) => throw new InvalidOperationException("not reached"),
             ["train", .. args, "--output", Path.Combine(folder, "m.dat")]);
 
-        Assert.Equal(1, code);
-        Assert.Equal($"denoise: {expected}\n", error);
+        Assert.Equal(2, code);
+        Assert.Equal($"denoise: {expected} (see 'denoise --help')\n", error);
         Assert.Empty(Directory.GetFiles(folder));
     }
 
@@ -154,7 +154,7 @@ public sealed class TrainCommandTests : IDisposable
 
         var (code, _, error) = Run((_, _) => throw new InvalidOperationException("not reached"), "train", "--resume", "--epochs", "0", "--output", path);
 
-        Assert.Equal((1, "denoise: --epochs must be at least 1, got 0\n"), (code, error));
+        Assert.Equal((2, "denoise: --epochs must be a whole number from 1 to 10000, got 0 (see 'denoise --help')\n"), (code, error));
     }
 
     [Fact]
