@@ -25,8 +25,9 @@ public static class ImageDenoiser
 
     /// <summary>
     /// Denoises N×1×H×W images (also H×W or N×H×W) with <paramref name="model"/> in eval mode without gradients,
-    /// <paramref name="batchSize"/> images at a time; returns a float32 tensor of the input's shape on the input's
-    /// device. The model's training/eval mode is restored afterwards.
+    /// <paramref name="batchSize"/> images at a time, in the model's own precision (<see cref="Denoiser.InputType"/>: a
+    /// <see cref="BFloat16Copy"/>'s network computes in bf16); returns a float32 tensor of the input's shape on the
+    /// input's device. The model's training/eval mode is restored afterwards.
     /// </summary>
     /// <param name="workers">
     /// Parallel workers with one intra-op thread each; 1 (the default) runs on the calling thread with its torch
@@ -60,10 +61,12 @@ public static class ImageDenoiser
                 ? batch
                 : functional.pad(batch, [0, padRight, 0, padBottom], PaddingModes.Replicate);
 
+            // A bf16 network (BFloat16Copy) takes bf16 images; what it returns comes back as float32.
+            var input = padded.to_type(model.InputType);
             var tile = RoundUp(tileSize, model.TileGrid);
-            var result = count == 0 ? padded.clone()
-                : padded.shape[2] * padded.shape[3] <= (long)tile * tile ? Predict(model, padded, batchSize, workers)
-                : InTiles(model, padded, tile, RoundUp(model.ReceptiveRadius, model.TileGrid));
+            var result = (count == 0 ? input.clone()
+                : input.shape[2] * input.shape[3] <= (long)tile * tile ? Predict(model, input, batchSize, workers)
+                : InTiles(model, input, tile, RoundUp(model.ReceptiveRadius, model.TileGrid))).to_type(ScalarType.Float32);
             // Finite weights can still overflow; a NaN image must never pass for a denoised one.
             if (!isfinite(result).all().item<bool>())
                 throw new InvalidDataException($"the {model.Architecture} model's output holds NaN or infinite values - its weights are unusable; train it again");

@@ -14,7 +14,9 @@ namespace Denoise.Training;
 /// images as targets, reshuffled every epoch with a generator seeded from (seed, epoch), validation loss after each
 /// epoch, and an atomic checkpoint (weights, Adam moments and steps, options, history) that <see cref="Resume"/>
 /// continues from exactly. Each step is the model's fast step where it has one, else the plain step
-/// (<see cref="TrainingStep.For"/>). The trainer owns its optimiser; the model stays the caller's.
+/// (<see cref="TrainingStep.For"/>), in the options' <see cref="TrainingOptions.Precision"/>: for auto, <see cref="Fit"/>
+/// first times a few steps both ways (<see cref="PrecisionProbe"/>); validation and quality scores run in the same
+/// precision. The trainer owns its optimiser; the model stays the caller's.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -23,22 +25,32 @@ public sealed class Trainer : IDisposable
     private static readonly ModelFile.Kind CheckpointKind = new(CheckpointMagic, "checkpoint", "denoise training checkpoint", "start again without --resume", "start again without --resume");
 
     private readonly Adam optimizer;
-    private readonly TrainingStep step;
     private readonly TrainingHistory history;
+    private readonly PrecisionProbe probe;
+    private TrainingStep? step;
 
     public Trainer(Denoiser model, TrainingOptions options)
-        : this(model, options, [])
+        : this(model, options, [], PrecisionProbe.ForThisMachine())
     {
     }
 
-    private Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed)
+    /// <param name="probe">Resolves <see cref="Training.Precision.Auto"/>; tests give it the CPU's answer and a clock.</param>
+    public Trainer(Denoiser model, TrainingOptions options, PrecisionProbe probe)
+        : this(model, options, [], probe)
+    {
+    }
+
+    private Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, PrecisionProbe probe)
     {
         options.Validate();
+        TrainingStep.RequireFits(model, options.Loss);
         Model = model;
         Options = options;
+        this.probe = probe;
         history = new TrainingHistory(completed);
         optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
-        step = TrainingStep.For(model, optimizer, options.Loss);
+        if (options.Precision != Training.Precision.Auto)
+            Use(new PrecisionChoice(options.Precision, "as asked"));
     }
 
     public Denoiser Model { get; }
@@ -49,6 +61,12 @@ public sealed class Trainer : IDisposable
     public TrainingHistory History => history;
 
     public int CompletedEpochs => history.Count;
+
+    /// <summary>
+    /// The precision the steps, the validation and the quality scores compute in, and why; with
+    /// <see cref="Training.Precision.Auto"/>, null until <see cref="Fit"/> has timed both.
+    /// </summary>
+    public PrecisionChoice? Precision { get; private set; }
 
     /// <summary>The learning rate of the latest step (the schedule sets it before each step).</summary>
     public double LearningRate => optimizer.ParamGroups.First().LearningRate;
@@ -64,6 +82,8 @@ public sealed class Trainer : IDisposable
         CheckPairs(data.NoisyTrain, data.CleanTrain, "training");
         CheckPairs(data.NoisyValidation, data.CleanValidation, "validation");
         var budgetClock = Stopwatch.StartNew();
+        if (step is null)
+            Use(ChoosePrecision(data));
         TimeSpan? budget = Options.Minutes is { } minutes && CompletedEpochs == 0 ? TimeSpan.FromMinutes(minutes) : null;
         if (budget is { } planned)
             Options = Options with { Epochs = EpochsWithin(data, planned) };
@@ -92,7 +112,7 @@ public sealed class Trainer : IDisposable
                     : data.NoisyTrain.index_select(0, index);
                 foreach (var group in optimizer.ParamGroups)
                     group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)Options.Epochs * batches);
-                var loss = step.Step(noisy, clean);
+                var loss = step!.Step(noisy, clean);
                 lossSum.add_(loss, alpha: size);
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
                 progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches)
@@ -102,7 +122,7 @@ public sealed class Trainer : IDisposable
             var trainLoss = lossSum.item<double>() / count;
             var valLoss = Evaluate(data.NoisyValidation, data.CleanValidation);
             var quality = Score(data, Options.QualityImages);
-            var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
+            var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim, step!.Precision);
             history.Add(record);
             if (budget is { } whole && epoch == 1)
                 Options = Options with { Epochs = EpochsAfterTheFirst(whole, budgetClock.Elapsed, record.Seconds) };
@@ -128,12 +148,20 @@ public sealed class Trainer : IDisposable
         return history;
     }
 
-    /// <summary>The mean loss of the model's outputs against <paramref name="clean"/>, in eval mode without gradients.</summary>
+    /// <summary>
+    /// The mean loss of the model's outputs against <paramref name="clean"/>, in eval mode without gradients, in the
+    /// trainer's <see cref="Precision"/> (fp32 while auto is not yet resolved).
+    /// </summary>
     public double Evaluate(Tensor noisy, Tensor clean)
     {
         CheckPairs(noisy, clean, "validation");
-        return MeanLoss(Model, Options.Loss, noisy, clean, Options.BatchSize);
+        using var copy = InferenceCopy();
+        return MeanLoss(copy?.Network ?? Model, Options.Loss, noisy, clean, Options.BatchSize);
     }
+
+    /// <summary>A bf16 copy of the model as it is now when the trainer computes in bf16, else null (the model itself computes).</summary>
+    private BFloat16Copy? InferenceCopy() =>
+        Precision?.Used == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(Model) : null;
 
     /// <summary>
     /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <paramref name="batchSize"/> at a
@@ -152,7 +180,7 @@ public sealed class Trainer : IDisposable
         {
             using var scope = NewDisposeScope();
             var size = Math.Min(batchSize, count - start);
-            var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size), clean.narrow(0, start, size));
+            var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size).to_type(model.InputType), clean.narrow(0, start, size));
             sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, loss) ?? loss.Of(model, noisyBatch, cleanBatch), alpha: size);
         }
 
@@ -166,7 +194,8 @@ public sealed class Trainer : IDisposable
             return null;
         using var scope = NewDisposeScope();
         var n = Math.Min(images, data.CleanValidation.shape[0]);
-        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), Options.BatchSize);
+        using var copy = InferenceCopy();
+        var denoised = ImageDenoiser.Denoise(copy?.Network ?? Model, data.NoisyValidation.narrow(0, 0, n), Options.BatchSize);
         return ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, n), denoised);
     }
 
@@ -179,12 +208,10 @@ public sealed class Trainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        using var twin = Architectures.Create(Model.Architecture, Options.Seed);
-        using (no_grad())
-            foreach (var (to, from) in twin.parameters().Zip(Model.parameters()))
-                to.copy_(from);
+        using var twin = Twin();
         using var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
-        using var probe = TrainingStep.For(twin, adam, Options.Loss);
+        using var probe = TrainingStep.For(twin, adam, Options.Loss, precision: step!.Precision);
+        using var twinCopy = step.Precision == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(twin) : null;
         var count = data.CleanTrain.shape[0];
         var size = (int)Math.Min(Options.BatchSize, count);
         var clean = data.CleanTrain.narrow(0, 0, size);
@@ -211,7 +238,7 @@ public sealed class Trainer : IDisposable
 
         var batchSeconds = SecondsPer(() => probe.Step(noisy, clean).Dispose(), times: 4);
         var validationSize = (int)Math.Min(Options.BatchSize, data.CleanValidation.shape[0]);
-        var validationSeconds = SecondsPer(() => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
+        var validationSeconds = SecondsPer(() => MeanLoss(twinCopy?.Network ?? twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
             data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), times: 1);
         var batches = (count + Options.BatchSize - 1) / Options.BatchSize;
         var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
@@ -221,6 +248,54 @@ public sealed class Trainer : IDisposable
         var epochs = Math.Max(1, (int)(left / epochSeconds));
         BudgetPlan = $"time budget {budget.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} min: {epochs} epoch{(epochs == 1 ? "" : "s")} of about {epochSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s each, as timed at the start";
         return epochs;
+    }
+
+    /// <summary>A new model with the model's weights, for timings that must not touch the model or its optimiser.</summary>
+    private Denoiser Twin()
+    {
+        var twin = Architectures.Create(Model.Architecture, Options.Seed);
+        using var noGrad = no_grad();
+        foreach (var (to, from) in twin.parameters().Zip(Model.parameters()))
+            to.copy_(from);
+        return twin;
+    }
+
+    /// <summary>The steps' precision from here on, and the step that computes in it.</summary>
+    private void Use(PrecisionChoice choice)
+    {
+        Precision = choice;
+        step = TrainingStep.For(Model, optimizer, Options.Loss, precision: choice.Used);
+    }
+
+    /// <summary>
+    /// What auto means for this run on this machine: <see cref="PrecisionProbe"/> times training steps of twins of the
+    /// model (the model and its optimiser are not touched) on the first batch, in fp32 and in bf16.
+    /// </summary>
+    private PrecisionChoice ChoosePrecision(TrainingData data)
+    {
+        using var scope = NewDisposeScope();
+        var size = (int)Math.Min(Options.BatchSize, data.CleanTrain.shape[0]);
+        var clean = data.CleanTrain.narrow(0, 0, size);
+        var noisy = Options.Noise.Apply(clean, Options.Seed);
+        var made = new Stack<IDisposable>();
+        try
+        {
+            return probe.Choose(Options.Precision, precision =>
+            {
+                var twin = Twin();
+                made.Push(twin);
+                var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
+                made.Push(adam);
+                var twinStep = TrainingStep.For(twin, adam, Options.Loss, precision: precision);
+                made.Push(twinStep);
+                return () => twinStep.Step(noisy, clean).Dispose();
+            }, $"a training step of {size} images");
+        }
+        finally
+        {
+            while (made.TryPop(out var disposable))
+                disposable.Dispose();
+        }
     }
 
     /// <summary>
@@ -267,7 +342,7 @@ public sealed class Trainer : IDisposable
         var model = file.LoadModel();
         try
         {
-            var trainer = new Trainer(model, options, metadata.History);
+            var trainer = new Trainer(model, options, metadata.History, PrecisionProbe.ForThisMachine());
             trainer.optimizer.load_state_dict(file.Reader);
             return trainer;
         }
@@ -280,7 +355,7 @@ public sealed class Trainer : IDisposable
 
     public void Dispose()
     {
-        step.Dispose();
+        step?.Dispose();
         optimizer.Dispose();
     }
 

@@ -51,6 +51,13 @@ public sealed record TrainingOptions
     /// </summary>
     public double? Minutes { get; init; }
 
+    /// <summary>
+    /// The arithmetic of the training steps, the validation and the quality scores: fp32, bf16 (mixed precision, master
+    /// weights and Adam in fp32) or auto, which each session of the run resolves on its machine (<see cref="PrecisionProbe"/>);
+    /// what each epoch used is in its <see cref="EpochRecord.Precision"/>.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Float32;
+
     /// <summary>After every epoch, score PSNR and SSIM on this many validation images (0: don't), for quality-over-time curves.</summary>
     public int QualityImages { get; init; }
 
@@ -86,5 +93,6 @@ public sealed record TrainingOptions
         Require(Epsilon > 0 && double.IsFinite(Epsilon), nameof(Epsilon), $"must be positive, got {Epsilon}");
         Require(Minutes is null || (Minutes > 0 && double.IsFinite(Minutes.Value)), nameof(Minutes), $"must be positive, got {Minutes}");
         Require(QualityImages >= 0, nameof(QualityImages), $"must be 0 or more, got {QualityImages}");
+        Require(Enum.IsDefined(Precision), nameof(Precision), $"must be fp32, bf16 or auto, got {(int)Precision}");
     }
 }
