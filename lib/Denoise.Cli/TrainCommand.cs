@@ -161,7 +161,7 @@ public static class TrainCommand
     {
         if (!File.Exists(checkpointPath))
             throw new FileNotFoundException($"{checkpointPath}: no checkpoint to resume from - train without --resume first", checkpointPath);
-        var saved = Trainer.ReadCheckpoint(checkpointPath);
+        var saved = Checkpoint.Read(checkpointPath);
         var run = saved.Training!;
         if (parsed.GetResult(arch) is { Implicit: false } && Architectures.Get(parsed.GetValue(arch)!).Name != Architectures.Get(saved.Architecture).Name)
             throw Conflict(checkpointPath, arch.Name, saved.Architecture, parsed.GetValue(arch)!);
@@ -176,7 +176,7 @@ public static class TrainCommand
         }
 
         writer.WriteLine($"resuming {checkpointPath} after epoch {saved.Epochs} of {total ?? run.Epochs} ({saved.Architecture}, {TypedOptions.Name(run.DataSet)}, noise {run.Noise}, seed {run.Seed}, batch {run.BatchSize})");
-        return Trainer.Resume(checkpointPath, total);
+        return Checkpoint.Resume(checkpointPath, total);
     }
 
     private static ArgumentException Conflict(string checkpointPath, string option, string saved, string given) =>

@@ -11,19 +11,15 @@ namespace Denoise.Training;
 
 /// <summary>
 /// Trains any <see cref="Denoiser"/> like Keras' <c>fit</c>, with Adam and the options' loss: noisy images in, clean
-/// images as targets, reshuffled every epoch with a generator seeded from (seed, epoch), validation loss after each
-/// epoch, and an atomic checkpoint (weights, Adam moments and steps, options, history) that <see cref="Resume"/>
-/// continues from exactly. Each step is the model's fast step where it has one, else the plain step
-/// (<see cref="TrainingStep.For"/>), in the options' <see cref="TrainingOptions.Precision"/>: for auto, <see cref="Fit"/>
-/// first times a few steps both ways (<see cref="PrecisionProbe"/>); validation and quality scores run in the same
-/// precision. The trainer owns its optimiser; the model stays the caller's.
+/// images as targets, reshuffled every epoch with a generator seeded from (seed, epoch) (<see cref="RunSeeds"/>),
+/// validation loss after each epoch, and an atomic <see cref="Checkpoint"/> (weights, Adam moments and steps, options,
+/// history) that <see cref="Checkpoint.Resume"/> continues from exactly. Each step is the model's fast step where it has
+/// one, else the plain step (<see cref="TrainingStep.For"/>), in the options' <see cref="TrainingOptions.Precision"/>:
+/// for auto, <see cref="Fit"/> first times a few steps both ways (<see cref="PrecisionProbe"/>); validation and quality
+/// scores run in the same precision. The trainer owns its optimiser; the model stays the caller's.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    public const string CheckpointMagic = "DENOISE-CHECKPOINT\n";
-
-    private static readonly ModelFile.Kind CheckpointKind = new(CheckpointMagic, "checkpoint", "denoise training checkpoint", "start again without --resume", "start again without --resume");
-
     private readonly Adam optimizer;
     private readonly TrainingHistory history;
     private readonly PrecisionProbe probe;
@@ -40,7 +36,8 @@ public sealed class Trainer : IDisposable
     {
     }
 
-    private Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, PrecisionProbe probe)
+    /// <summary>A trainer that continues after the <paramref name="completed"/> epochs (<see cref="Checkpoint.Resume"/>).</summary>
+    internal Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, PrecisionProbe probe)
     {
         options.Validate();
         TrainingStep.RequireFits(model, options.Loss);
@@ -94,8 +91,7 @@ public sealed class Trainer : IDisposable
         {
             var watch = Stopwatch.StartNew();
             Model.train();
-            // EpochSeed mixes all 64 bits of the run's seed; its low 32 seed the shuffle exactly as before 64-bit seeds.
-            using var generator = SeededGenerator.Create(unchecked((long)(EpochSeed(Options.Seed, epoch) & uint.MaxValue)));
+            using var generator = SeededGenerator.Create(RunSeeds.Shuffle(Options.Seed, epoch));
             using var order = randperm(count, generator: generator);
             // Summed on the tensor side and read once per epoch: a per-batch .item() would stall every step.
             using var lossSum = zeros(1, dtype: ScalarType.Float64);
@@ -108,7 +104,7 @@ public sealed class Trainer : IDisposable
                 var index = order.narrow(0, start, size);
                 var clean = data.CleanTrain.index_select(0, index);
                 var noisy = Options.FreshNoise
-                    ? Options.Noise.Apply(clean, BatchNoiseSeed(Options.Seed, epoch, batch))
+                    ? Options.Noise.Apply(clean, RunSeeds.BatchNoise(Options.Seed, epoch, batch))
                     : data.NoisyTrain.index_select(0, index);
                 foreach (var group in optimizer.ParamGroups)
                     group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)Options.Epochs * batches);
@@ -318,63 +314,17 @@ public sealed class Trainer : IDisposable
     /// <summary>The metadata for a model file of the model as trained so far.</summary>
     public ModelMetadata Metadata() => ModelMetadata.For(Model, Options, history);
 
-    /// <summary>Writes weights, Adam state, options and history to <paramref name="path"/> atomically.</summary>
-    public void SaveCheckpoint(string path) =>
-        ModelFile.Write(path, CheckpointKind, Model, Metadata(), optimizer.save_state_dict);
+    /// <summary>Writes the run so far (weights, Adam state, options, history) to <paramref name="path"/> atomically.</summary>
+    private void SaveCheckpoint(string path) => Checkpoint.Write(path, Model, Metadata(), optimizer);
 
-    /// <summary>Reads what a checkpoint says about its run (architecture, options, epochs done), without its tensors.</summary>
-    public static ModelMetadata ReadCheckpoint(string path)
-    {
-        using var file = ModelFile.Open(path, CheckpointKind);
-        return RunOf(file).Metadata;
-    }
-
-    /// <summary>
-    /// A trainer (with a new model, which the caller then owns) in the state <paramref name="path"/> was saved in,
-    /// ready to continue to <paramref name="epochs"/> (default: the epochs the run was started with).
-    /// </summary>
-    public static Trainer Resume(string path, int? epochs = null)
-    {
-        using var file = ModelFile.Open(path, CheckpointKind);
-        var (metadata, saved) = RunOf(file);
-        var options = epochs is { } e ? saved with { Epochs = e } : saved;
-        options.Validate();   // a bad new total is the caller's mistake, not a damaged checkpoint
-        var model = file.LoadModel();
-        try
-        {
-            var trainer = new Trainer(model, options, metadata.History, PrecisionProbe.ForThisMachine());
-            trainer.optimizer.load_state_dict(file.Reader);
-            return trainer;
-        }
-        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidDataException or IOException)
-        {
-            model.Dispose();
-            throw ModelFile.Corrupt(path, CheckpointKind, ex);
-        }
-    }
+    /// <summary>Sets the optimiser's state from a checkpoint's reader, positioned after the weights.</summary>
+    internal void LoadOptimizerState(BinaryReader reader) => optimizer.load_state_dict(reader);
 
     public void Dispose()
     {
         step?.Dispose();
         optimizer.Dispose();
     }
-
-    private static (ModelMetadata Metadata, TrainingOptions Options) RunOf(ModelFile.Opened file) =>
-        (file.Metadata, file.Metadata.Training
-            ?? throw ModelFile.Corrupt(file.Path, CheckpointKind, new InvalidDataException("no training options")));
-
-    /// <summary>A well-mixed generator seed per (seed, epoch) (SplitMix64), so each epoch's shuffle is independent yet reproducible.</summary>
-    internal static ulong EpochSeed(long seed, int epoch)
-    {
-        var z = unchecked((ulong)seed + (ulong)epoch * 0x9E3779B97F4A7C15UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>The seed of one batch's fresh noise: its own stream per (run, epoch, batch), apart from the shuffles'.</summary>
-    internal static long BatchNoiseSeed(long seed, int epoch, int batch) =>
-        unchecked((long)EpochSeed((long)EpochSeed(seed ^ 0x5DEECE66DL, epoch), batch + 1));
 
     private void CheckPairs(Tensor noisy, Tensor clean, string what)
     {

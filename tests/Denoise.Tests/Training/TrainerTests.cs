@@ -1,6 +1,7 @@
 using Denoise.Data;
 using Denoise.Models;
 using Denoise.Noise;
+using Denoise.Randomness;
 using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -62,7 +63,7 @@ public sealed class TrainerTests : IDisposable
         using var straightModel = new ConvAutoencoder(seed: 3);
         using var straight = TrainThreeEpochsStraight(straightModel, data);
 
-        using var resumed = Trainer.Resume(TrainTwoEpochsWithCheckpoint(data), epochs: 3);
+        using var resumed = Checkpoint.Resume(TrainTwoEpochsWithCheckpoint(data), epochs: 3);
         using var _ = resumed.Model;
         Assert.Equal(2, resumed.CompletedEpochs);
         resumed.Fit(data);
@@ -86,7 +87,7 @@ public sealed class TrainerTests : IDisposable
         using var straightModel = new ConvAutoencoder(seed: 3);
         using var straight = TrainThreeEpochsStraight(straightModel, data);
 
-        using var resumed = Trainer.Resume(TrainTwoEpochsWithCheckpoint(data), epochs: 3);
+        using var resumed = Checkpoint.Resume(TrainTwoEpochsWithCheckpoint(data), epochs: 3);
         using var _ = resumed.Model;
         using var fresh = new Trainer(resumed.Model, Tiny(epochs: 1));
         var third = fresh.Fit(data)[0];
@@ -104,7 +105,7 @@ public sealed class TrainerTests : IDisposable
         using var trainer = new Trainer(model, options);
 
         trainer.Fit(data, checkpointPath: checkpoint);
-        var saved = Trainer.ReadCheckpoint(checkpoint);
+        var saved = Checkpoint.Read(checkpoint);
 
         Assert.Equal(ConvAutoencoder.ArchitectureName, saved.Architecture);
         Assert.Equal(options, saved.Training);
@@ -118,7 +119,7 @@ public sealed class TrainerTests : IDisposable
     {
         static long[] Order(long seed, int epoch)
         {
-            using var generator = new Generator(Trainer.EpochSeed(seed, epoch));
+            using var generator = SeededGenerator.Create(RunSeeds.Shuffle(seed, epoch));
             using var order = randperm(100, generator: generator);
             return order.data<long>().ToArray();
         }
@@ -184,8 +185,8 @@ public sealed class TrainerTests : IDisposable
 
         Assert.Equal(2, batchesSeen);
         Assert.Equal(1, trainer.CompletedEpochs);
-        Assert.Equal(1, Trainer.ReadCheckpoint(checkpoint).Epochs);
-        using var resumed = Trainer.Resume(checkpoint);
+        Assert.Equal(1, Checkpoint.Read(checkpoint).Epochs);
+        using var resumed = Checkpoint.Resume(checkpoint);
         using var _ = resumed.Model;
         Assert.Equal(5, resumed.Options.Epochs);
         Assert.Single(Directory.GetFiles(folder));
@@ -216,7 +217,7 @@ public sealed class TrainerTests : IDisposable
         // Cut inside the Adam moments, which come after the weights.
         File.WriteAllBytes(path, bytes[..(bytes.Length - 1000)]);
 
-        var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Resume(path));
 
         Assert.StartsWith($"{path}: the checkpoint is truncated or corrupt", error.Message);
         Assert.EndsWith("- start again without --resume", error.Message);
@@ -228,7 +229,7 @@ public sealed class TrainerTests : IDisposable
         var path = Path.Combine(folder, "x.checkpoint");
         File.WriteAllText(path, "nope");
 
-        var error = Assert.Throws<InvalidDataException>(() => Trainer.Resume(path));
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Resume(path));
 
         Assert.Equal($"{path}: not a denoise training checkpoint (no DENOISE-CHECKPOINT header) - start again without --resume", error.Message);
     }
@@ -283,8 +284,8 @@ public sealed class TrainerTests : IDisposable
         var first = Losses();
         Assert.All(first, loss => Assert.True(double.IsFinite(loss)));
         Assert.Equal(first, Losses());   // reproducible: the noise is seeded by run, epoch and batch
-        Assert.NotEqual(Trainer.BatchNoiseSeed(3, 1, 0), Trainer.BatchNoiseSeed(3, 2, 0));
-        Assert.NotEqual(Trainer.BatchNoiseSeed(3, 1, 0), Trainer.BatchNoiseSeed(3, 1, 1));
+        Assert.NotEqual(RunSeeds.BatchNoise(3, 1, 0), RunSeeds.BatchNoise(3, 2, 0));
+        Assert.NotEqual(RunSeeds.BatchNoise(3, 1, 0), RunSeeds.BatchNoise(3, 1, 1));
     }
 
     [Fact]
@@ -299,7 +300,7 @@ public sealed class TrainerTests : IDisposable
 
         Assert.InRange(trainer.Options.Epochs, 2, 100);
         Assert.Equal(trainer.Options.Epochs, history.Count);
-        Assert.Equal(trainer.Options, Trainer.ReadCheckpoint(checkpoint).Training);   // the choice is recorded
+        Assert.Equal(trainer.Options, Checkpoint.Read(checkpoint).Training);   // the choice is recorded
         Assert.Equal(0.1, trainer.Options.Minutes);
         // Timing used a twin: the first epoch's loss is the one an untimed run would see.
         using var plainModel = new ConvAutoencoder(seed: 3);

@@ -1,4 +1,5 @@
 using Denoise.Models;
+using Denoise.Randomness;
 using Denoise.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,7 +28,7 @@ public sealed class TrainingProgressTests
         using var step = TrainingStep.For(twin, optimizer, options.Loss);
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            using var generator = new Generator(Trainer.EpochSeed(options.Seed, epoch));
+            using var generator = SeededGenerator.Create(RunSeeds.Shuffle(options.Seed, epoch));
             using var order = randperm(40, generator: generator);
             var (sum, seen) = (0.0, 0);
             foreach (var (start, size) in new[] { (0, 16), (16, 16), (32, 8) })
