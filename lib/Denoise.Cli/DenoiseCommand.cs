@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Denoise.Imaging;
 using Denoise.IO;
+using Denoise.Training;
 using static TorchSharp.torch;
 
 namespace Denoise.Cli;
@@ -25,10 +26,11 @@ public static class DenoiseCommand
             Description = "The output .png file, or for a folder input a folder (each image under its own name, as .png).",
             Required = true,
         };
-        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output };
+        var precision = TypedOptions.Precision("The arithmetic of denoising (default fp32).");
+        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output, precision };
         command.SetAction(parsed =>
         {
-            using var loaded = LoadedModel.Load(parsed.GetValue(model)!);
+            using var loaded = LoadedModel.Load(parsed.GetValue(model)!, parsed.GetValue(precision));
             var plan = Plan(parsed.GetValue(input)!, parsed.GetValue(output)!);
             foreach (var (inputPath, _) in plan.Pairs)
                 GrayImage.Inspect(inputPath);   // a bad image anywhere fails here, before anything is written

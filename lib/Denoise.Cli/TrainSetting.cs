@@ -33,6 +33,7 @@ internal sealed record TrainSetting<T>(Option<T> Typed, string Property, Func<Tr
     {
         null => "none",
         Data.DataSetKind kind => TypedOptions.Name(kind),
+        Precision precision => Precisions.Name(precision),
         var value => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "none",
     };
 

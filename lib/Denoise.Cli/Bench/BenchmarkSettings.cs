@@ -12,6 +12,11 @@ namespace Denoise.Cli.Bench;
 /// <param name="ChunkSize">Images per chunk of the fast training step (<see cref="ChunkSizeOf"/> gives the model's own).</param>
 /// <param name="MnistFolder">Folder with train-images-idx3-ubyte, or null to use synthetic uniform images.</param>
 /// <param name="Plain">Measure the plain step (model.call, loss, backward, step) instead of the model's fast one.</param>
+/// <param name="Precision">
+/// What our side computes in, fp32 or bf16 (auto is resolved before), and the tuned PyTorch side likewise (bf16: CPU
+/// autocast); idiomatic PyTorch always runs fp32.
+/// </param>
+/// <param name="Workers">Data-parallel workers of our fast step (null: one per thread).</param>
 public sealed record BenchmarkSettings(
     string Architecture = ConvAutoencoder.ArchitectureName,
     int Threads = 2,
@@ -19,7 +24,9 @@ public sealed record BenchmarkSettings(
     int Warmup = 5,
     int ChunkSize = FastForward.DefaultChunkSize,
     string? MnistFolder = null,
-    bool Plain = false)
+    bool Plain = false,
+    Precision Precision = Precision.Float32,
+    int? Workers = null)
 {
     public const int BatchSize = 256;
 
