@@ -16,7 +16,8 @@ public static class CpuFeatures
     /// <c>avx512_bf16</c> (AVX-512 BF16) or <c>amx_bf16</c> (AMX) in /proc/cpuinfo, which the kernel lists only when it
     /// enabled them. Windows on x86-64: the same AVX-512 BF16 bit of CPUID (leaf 7, sub-leaf 1, EAX bit 5), counted only
     /// where .NET sees the AVX-512 state enabled. Elsewhere (macOS, Arm) false: libtorch's CPU bf16 there is not known
-    /// to pay, so <c>auto</c> keeps fp32 and bf16 is taken only when asked for.
+    /// to pay, so <c>auto</c> keeps fp32 and bf16 is taken only when asked for. Also false when ONEDNN_MAX_CPU_ISA caps
+    /// oneDNN below its bf16 kernels (<see cref="OneDnnAllowsBFloat16"/>).
     /// </summary>
     public static bool HasNativeBFloat16 => Detected.Value.Native;
 
@@ -32,8 +33,22 @@ public static class CpuFeatures
             .Distinct()
             .Order(StringComparer.Ordinal)];
 
+    /// <summary>
+    /// Whether a cap on oneDNN's instruction set (the ONEDNN_MAX_CPU_ISA environment variable, e.g. AVX2 to see the path
+    /// of an older CPU) still allows its bf16 kernels: unset, ALL, or an ISA with bf16 (AVX512_CORE_BF16 and later,
+    /// whose names carry BF16, FP16, AMX or AVX10).
+    /// </summary>
+    internal static bool OneDnnAllowsBFloat16(string? maxCpuIsa) =>
+        string.IsNullOrWhiteSpace(maxCpuIsa)
+        || maxCpuIsa.Trim().Equals("ALL", StringComparison.OrdinalIgnoreCase)
+        || new[] { "BF16", "FP16", "AMX", "AVX10" }.Any(part => maxCpuIsa.Contains(part, StringComparison.OrdinalIgnoreCase));
+
     private static (bool Native, string Source) Detect()
     {
+        var cap = Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA");
+        if (!OneDnnAllowsBFloat16(cap))
+            return (false, $"ONEDNN_MAX_CPU_ISA={cap} keeps oneDNN below its bf16 kernels");
+
         if (OperatingSystem.IsLinux())
         {
             const string cpuinfo = "/proc/cpuinfo";

@@ -35,6 +35,18 @@ public sealed class CpuFeaturesTests
         Assert.Empty(CpuFeatures.BFloat16FlagsIn(cpuinfo));
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("ALL", true)]
+    [InlineData("avx512_core_bf16", true)]
+    [InlineData("AVX512_CORE_AMX", true)]
+    [InlineData("AVX2", false)]
+    [InlineData("AVX512_CORE_VNNI", false)]
+    public void A_cap_on_onednns_instruction_set_can_rule_out_its_bf16_kernels(string? cap, bool allowed)
+    {
+        Assert.Equal(allowed, CpuFeatures.OneDnnAllowsBFloat16(cap));
+    }
+
     [Fact]
     public void The_machines_answer_says_where_it_came_from()
     {
