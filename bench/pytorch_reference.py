@@ -1,20 +1,25 @@
 #!/usr/bin/env python3
 """PyTorch reference for `denoise bench`: our architectures trained and run in PyTorch, as the peer we compare with.
 
-The seed model (--arch conv-autoencoder) is the convolutional autoencoder of the Keras denoising notebook this
-project re-creates. Two modes, same mathematics (same model, Glorot-uniform init, the recipe's Adam settings, loss
-and Gaussian noise as our side passes them, batch 256):
-  pytorch        the loop a PyTorch user writes: model(x) -> sigmoid -> F.binary_cross_entropy
-  pytorch_tuned  the same step with the mathematically equivalent tricks our C# fast step uses
-                 (gradient accumulation over cache-sized chunks, ReLU after max-pool, channels-last max-pool,
-                 BCE with logits, phase-decomposed last upsample+conv, zero_grad(set_to_none)).
-                 With --precision bf16 it is mixed precision the PyTorch way: the forward under
-                 torch.autocast("cpu", dtype=torch.bfloat16) (weights and Adam fp32), the loss in fp32 on the
-                 outputs cast back, as our bf16 step computes it.
+The network of --arch NAME is the class named like it (conv-autoencoder -> ConvAutoencoder), here or in a file given
+with --networks (an architecture registered outside the library brings its peer that way). The seed model
+(--arch conv-autoencoder) is the convolutional autoencoder of the Keras denoising notebook this project re-creates.
+Two modes, same mathematics (same model, the recipe's Adam settings, loss and noise as our side passes them, batch 256):
+  pytorch        the loop a PyTorch user writes: model(x) (-> sigmoid for a sigmoid output) -> loss -> backward -> step
+  pytorch_tuned  the same step with what our C# fast step does for that model, chosen by what the network supports
+                 (tuned_path): a `phased_logits` method (the seed model: chunks, ReLU after max-pool, channels-last
+                 max-pool, BCE with logits, phase-decomposed last upsample+conv), a forward that takes channels_last
+                 (the U-Net: chunks, the stem as a space-to-depth convolution, channels-last activations), or else the
+                 plain step, as ours takes it for a model without a fast path or with batch statistics (BatchNorm:
+                 chunks would change what it computes). With --precision bf16 it is mixed precision the PyTorch way:
+                 the forward under torch.autocast("cpu", dtype=torch.bfloat16) (weights and Adam fp32), the loss in
+                 fp32 on the outputs cast back, as our bf16 step computes it.
 Prints one JSON object: train/infer images per second, batch-1 latency, peak RSS, data-load time.
 """
-import contextlib
 import argparse
+import contextlib
+import importlib.util
+import inspect
 import json
 import os
 import resource
@@ -51,6 +56,10 @@ class ConvAutoencoder(nn.Module):
         x = F.interpolate(F.relu(self.decode2(x)), scale_factor=2, mode="nearest")
         return self.output(x)  # logits; the idiomatic loop applies sigmoid itself
 
+    def phased_logits(self, x):
+        """The fast path's logits as (N, 4, H/2, W/2) phases, what our C# PhasedForward computes."""
+        return fast_logits_phased(self, x)
+
     sigmoid_output = True
 
 
@@ -72,10 +81,10 @@ class UNet(nn.Module):
         self.decode1 = nn.Conv2d(64, 32, 3, padding=1)
         self.output = nn.Conv2d(32, 4, 3, padding=1)
 
-    def forward(self, x, tuned=False):
-        """tuned: what our fast path does (UNet.ChannelsLastForward.cs): the stem and space-to-depth as one convolution
-        of the space-to-depth input, channels-last from there on; the same values."""
-        if tuned:
+    def forward(self, x, channels_last=False):
+        """channels_last: what our fast path does (UNet.ChannelsLastForward.cs): the stem and space-to-depth as one
+        convolution of the space-to-depth input, channels-last from there on; the same values."""
+        if channels_last:
             half = F.relu(F.conv2d(F.pixel_unshuffle(x, 2).contiguous(memory_format=torch.channels_last),
                                    space_to_depth_kernels(self.stem.weight), self.stem.bias.repeat_interleave(4), padding=1))
         else:
@@ -91,7 +100,39 @@ class UNet(nn.Module):
         return F.leaky_relu(y, 0.01) if self.training else y.clamp(0, 1)
 
 
-ARCHITECTURES = {"conv-autoencoder": ConvAutoencoder, "unet": UNet}
+def network_class(arch, network_files=()):
+    """The network class of an architecture name: the class named like it (conv-autoencoder -> ConvAutoencoder, case
+    and dashes aside), in this file or in one of network_files (Python files defining nn.Module classes)."""
+    modules = [globals()]
+    for path in network_files:
+        spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
+        if spec is None or not os.path.isfile(path):
+            raise SystemExit(f"--networks {path}: no such Python file")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        modules.append(vars(module))
+    wanted = arch.replace("-", "").lower()
+    for names in modules:
+        for name, value in names.items():
+            if isinstance(value, type) and issubclass(value, nn.Module) and name.lower() == wanted:
+                return value
+    raise SystemExit(f"--arch {arch}: no network class named like it in bench/pytorch_reference.py"
+                     f"{''.join(', ' + p for p in network_files)}; add one (see docs/architecture.md, adding a model)")
+
+
+def has_batch_statistics(model):
+    """BatchNorm (or a norm that tracks running statistics): chunks of a batch would each get their own statistics."""
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) or getattr(m, "track_running_stats", False)
+               for m in model.modules())
+
+
+def tuned_path(model):
+    """What the tuned mode runs for this network, by what it supports: "phased", "channels_last" or "plain"."""
+    if hasattr(model, "phased_logits"):
+        return "phased"
+    if "channels_last" in inspect.signature(model.forward).parameters and not has_batch_statistics(model):
+        return "channels_last"
+    return "plain"
 
 
 # Row (and column) mixing of a 3x3 kernel over a nearest-upsampled image, per output phase:
@@ -154,15 +195,53 @@ def load_mnist(folder):
     return torch.from_numpy(images.astype(np.float32) / 255.0)
 
 
-def make_batches(images, count, seed, sigma):
-    """Noisy/clean batch pairs: Gaussian noise of the training recipe's sigma, clipped to [0, 1]."""
+def parse_noise(text):
+    """A noise of our NoiseSpec text form ("gaussian:0.5", "saltpepper:0.1", "poisson:30", "speckle:0.3", or a range
+    such as "gaussian:0.1-0.9", from which each image draws its own level) as a function (clean, generator) -> noisy,
+    the same formulas as lib/Denoise/Noise, clipped to [0, 1]."""
+    kind, _, value = text.partition(":")
+    # A range splits at a '-' that is neither a leading sign nor an exponent's, as NoiseSpec.Parse splits it.
+    split = next((i for i in range(1, len(value)) if value[i] == "-" and value[i - 1] not in "eE"), None)
+    try:
+        low, high = (float(value), None) if split is None else (float(value[:split]), float(value[split + 1:]))
+    except ValueError:
+        raise SystemExit(f"--noise {text}: not a noise of the form kind:level or kind:low-high")
+
+    def levels(clean, g):
+        if high is None:
+            return torch.tensor(low)
+        return torch.empty(clean.shape[0], 1, 1, 1).uniform_(low, high, generator=g)
+
+    def gaussian(clean, g):
+        return clean + levels(clean, g) * torch.randn(clean.shape, generator=g)
+
+    def saltpepper(clean, g):
+        half = levels(clean, g) / 2
+        u = torch.rand(clean.shape, generator=g)
+        return clean.masked_fill(u < half, 0).masked_fill(u >= 1 - half, 1)
+
+    def poisson(clean, g):
+        peak = levels(clean, g)
+        return torch.poisson(clean.clamp(0, 1) * peak, generator=g) / peak
+
+    def speckle(clean, g):
+        return clean * (1 + levels(clean, g) * torch.randn(clean.shape, generator=g))
+
+    kinds = {"gaussian": gaussian, "saltpepper": saltpepper, "poisson": poisson, "speckle": speckle}
+    if kind.strip().lower() not in kinds:
+        raise SystemExit(f"--noise {text}: unknown kind; use {', '.join(kinds)}")
+    corrupt = kinds[kind.strip().lower()]
+    return lambda clean, g: corrupt(clean, g).clamp_(0, 1)
+
+
+def make_batches(images, count, seed, noise):
+    """Noisy/clean batch pairs with the training recipe's noise."""
     g = torch.Generator().manual_seed(seed)
     out = []
     for _ in range(count):
         idx = torch.randint(0, images.shape[0], (BATCH,), generator=g)
         clean = images.index_select(0, idx)
-        noisy = (clean + sigma * torch.randn(clean.shape, generator=g)).clamp_(0, 1)
-        out.append((noisy, clean))
+        out.append((noise(clean, g), clean))
     return out
 
 
@@ -198,8 +277,9 @@ def loss_function(name):
 
 
 def outputs(model, x):
-    """What the network returns as images: the sigmoid of the seed model's logits, the U-Net's output as it is."""
-    return torch.sigmoid(model(x)) if model.sigmoid_output else model(x)
+    """What the network returns as images: the sigmoid of logits for a network with sigmoid_output (the seed model),
+    else its output as it is."""
+    return torch.sigmoid(model(x)) if getattr(model, "sigmoid_output", False) else model(x)
 
 
 def train_step_idiomatic(model, opt, noisy, clean, loss_fn):
@@ -215,13 +295,24 @@ def mixed(bf16):
     return torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
 
 
+def train_step_idiomatic_mixed(model, opt, noisy, clean, loss_fn):
+    """The plain step under autocast (tuned bf16 for a network without a faster form): the loss in fp32."""
+    opt.zero_grad(set_to_none=True)
+    with mixed(True):
+        out = outputs(model, noisy)
+    loss = loss_fn(out.float(), clean)
+    loss.backward()
+    opt.step()
+    return loss
+
+
 def train_step_tuned(model, opt, noisy, clean, chunk, bf16=False):
     opt.zero_grad(set_to_none=True)
     total = None
     for s in range(0, BATCH, chunk):
         x, t = noisy[s:s + chunk], clean[s:s + chunk]
         with mixed(bf16):
-            logits = fast_logits_phased(model, x)
+            logits = model.phased_logits(x)
         loss = F.binary_cross_entropy_with_logits(logits.float(), F.pixel_unshuffle(t, 2)) * (x.shape[0] / BATCH)
         loss.backward()
         total = loss.detach() if total is None else total + loss.detach()
@@ -229,21 +320,21 @@ def train_step_tuned(model, opt, noisy, clean, chunk, bf16=False):
     return total
 
 
-def train_step_tuned_unet(model, opt, noisy, clean, chunk, loss_fn, bf16=False):
-    """The U-Net's tuned step: chunks with gradient accumulation, the stem as a space-to-depth convolution and channels-last
-    activations (what our fast path does on one thread). In bf16 the forward runs under autocast and the loss in fp32 on its outputs; the whole batch is one
-    chunk then, PyTorch's fastest bf16 form (at one thread chunks of 64, 128 and 256 cost the same CPU time per image,
-    and intra-op threads share larger tensors better). The space-to-depth stem wins here too (CPU time per image at one
-    thread, batch 256: fp32 1,250 -> 1,150 µs, bf16 autocast 730 -> 650 µs). One trick of our fast path is left out
-    because it does not win in PyTorch 1.13: SSIM's window means as band-matrix products (slower there than its
-    avg_pool2d: 151 against 131 µs per image)."""
+def train_step_tuned_channels_last(model, opt, noisy, clean, chunk, loss_fn, bf16=False):
+    """The tuned step of a network whose forward takes channels_last (the U-Net): chunks with gradient accumulation and
+    the forward's fast form (what our fast path does on one thread; for the U-Net the space-to-depth stem wins here too,
+    CPU time per image at one thread, batch 256: fp32 1,250 -> 1,150 µs, bf16 autocast 730 -> 650 µs). In bf16 the
+    forward runs under autocast and the loss in fp32 on its outputs; the whole batch is one chunk then, PyTorch's
+    fastest bf16 form (at one thread chunks of 64, 128 and 256 cost the same CPU time per image, and intra-op threads
+    share larger tensors better). One trick of our fast path stays out because it does not win in PyTorch 1.13: SSIM's
+    window means as band-matrix products (slower there than its avg_pool2d: 151 against 131 µs per image)."""
     opt.zero_grad(set_to_none=True)
     total = None
     chunk = noisy.shape[0] if bf16 else chunk
     for s in range(0, noisy.shape[0], chunk):
         x, t = noisy[s:s + chunk], clean[s:s + chunk]
         with mixed(bf16):
-            out = model(x, tuned=True)
+            out = model(x, channels_last=True)
         loss = loss_fn(out.float(), t) * (x.shape[0] / noisy.shape[0])
         loss.backward()
         total = loss.detach() if total is None else total + loss.detach()
@@ -287,7 +378,7 @@ def train_step_tuned_parallel(model, opt, noisy, clean, chunk, workers):
         total, sums = None, None
         for s in mine:
             x, t = noisy[s:s + chunk], clean[s:s + chunk]
-            loss = F.binary_cross_entropy_with_logits(fast_logits_phased(model, x), F.pixel_unshuffle(t, 2)) * (x.shape[0] / BATCH)
+            loss = F.binary_cross_entropy_with_logits(model.phased_logits(x), F.pixel_unshuffle(t, 2)) * (x.shape[0] / BATCH)
             grads = torch.autograd.grad(loss, params)
             if sums is None:
                 total, sums = loss.detach(), list(grads)
@@ -311,18 +402,19 @@ def predict_parallel(model, images, workers, piece=64):
     def work(w):
         with torch.no_grad():
             mine = images[n * w // workers.count:n * (w + 1) // workers.count]
-            return [F.pixel_shuffle(torch.sigmoid(fast_logits_phased(model, mine[s:s + piece])), 2)
+            return [F.pixel_shuffle(torch.sigmoid(model.phased_logits(mine[s:s + piece])), 2)
                     for s in range(0, mine.shape[0], piece)]
 
     return torch.cat([y for part in workers.map(work) for y in part])
 
 
-def predict(model, images, tuned, bf16=False):
+def predict(model, images, path, bf16=False):
+    """Denoised images; path is tuned_path(model) in tuned mode, None in the idiomatic one; bf16: under autocast."""
     with torch.no_grad(), mixed(bf16):
-        if tuned and isinstance(model, ConvAutoencoder):
-            return F.pixel_shuffle(torch.sigmoid(fast_logits_phased(model, images)), 2).float()
-        if tuned:
-            return model(images, tuned=True).float()
+        if path == "phased":
+            return F.pixel_shuffle(torch.sigmoid(model.phased_logits(images)), 2).float()
+        if path == "channels_last":
+            return model(images, channels_last=True).float()
         return outputs(model, images).float()
 
 
@@ -341,8 +433,10 @@ def rss_mb():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("mode", choices=["pytorch", "pytorch_tuned"])
-    ap.add_argument("--arch", default="conv-autoencoder", choices=sorted(ARCHITECTURES))
-    ap.add_argument("--sigma", type=float, default=0.5, help="Gaussian noise of the training recipe")
+    ap.add_argument("--arch", default="conv-autoencoder", help="an architecture name: the network class named like it")
+    ap.add_argument("--networks", action="append", default=[], metavar="FILE.py",
+                    help="a Python file with more network classes (an architecture registered outside the library)")
+    ap.add_argument("--noise", default="gaussian:0.5", help="the training recipe's noise, e.g. gaussian:0.5 or gaussian:0.1-0.9")
     ap.add_argument("--loss", default="bce", help="bce, mse, l1 or mse+ssim:W")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--eps", type=float, default=1e-7)
@@ -376,14 +470,14 @@ def main():
         images = load_mnist(args.data)
         data_load_s = time.perf_counter() - t0
 
-    model = ARCHITECTURES[args.arch]()
+    model = network_class(args.arch, args.networks)()
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, eps=args.eps)
-    batches = make_batches(images, args.warmup + args.batches, seed=1, sigma=args.sigma)
-    seed_model = isinstance(model, ConvAutoencoder)
-    if tuned and seed_model and args.loss != "bce":
+    batches = make_batches(images, args.warmup + args.batches, seed=1, noise=parse_noise(args.noise))
+    path = tuned_path(model) if tuned else None
+    if path == "phased" and args.loss != "bce":
         raise SystemExit("pytorch_tuned mirrors the seed model's BCE fast path only; use --loss bce")
-    if tuned and not seed_model and workers is not None:
-        raise SystemExit("--workers is for the seed model's tuned step only")
+    if path != "phased" and workers is not None:
+        raise SystemExit("--workers is for the phased tuned step (the seed model's) only")
     bf16 = args.precision == "bf16"
     if bf16 and not tuned:
         raise SystemExit("--precision bf16 is for pytorch_tuned: idiomatic PyTorch is the fp32 reference")
@@ -393,10 +487,12 @@ def main():
     def step(noisy, clean):
         if workers is not None:
             return train_step_tuned_parallel(model, opt, noisy, clean, args.chunk, workers)
-        if tuned and not seed_model:
-            return train_step_tuned_unet(model, opt, noisy, clean, args.chunk, loss_fn, bf16)
-        if tuned:
+        if path == "channels_last":
+            return train_step_tuned_channels_last(model, opt, noisy, clean, args.chunk, loss_fn, bf16)
+        if path == "phased":
             return train_step_tuned(model, opt, noisy, clean, args.chunk, bf16)
+        if bf16:
+            return train_step_idiomatic_mixed(model, opt, noisy, clean, loss_fn)
         return train_step_idiomatic(model, opt, noisy, clean, loss_fn)
 
     model.train()
@@ -420,7 +516,7 @@ def main():
             if workers is not None:
                 predict_parallel(model, test[s:s + BATCH], workers)
             else:
-                predict(model, test[s:s + BATCH], tuned, bf16)
+                predict(model, test[s:s + BATCH], path, bf16)
         if rep > 0:
             infer_runs.append(test.shape[0] / (time.perf_counter() - t0))
             infer_cpu.append((time.process_time() - c0) * 1000 * BATCH / test.shape[0])
@@ -429,12 +525,13 @@ def main():
     lat = []
     for i in range(220):
         t0 = time.perf_counter()
-        predict(model, one, tuned, bf16)
+        predict(model, one, path, bf16)
         if i >= 20:
             lat.append((time.perf_counter() - t0) * 1000)
 
     print(json.dumps({
         "mode": args.mode,
+        "path": path or "idiomatic",
         "precision": args.precision,
         "torch_version": torch.__version__,
         "threads": args.threads,

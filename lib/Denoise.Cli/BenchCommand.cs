@@ -30,15 +30,16 @@ public static class BenchCommand
         var chunk = new Option<int?>("--chunk") { Description = "Images per chunk of the fast training step. [default: the model's own, 32 for conv-autoencoder, 64 for unet]" };
         var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => "artifacts/bench/bench.json" };
         var skip = new Option<bool>("--skip-pytorch") { Description = "Measure only our side." };
-        var plain = new Option<bool>("--plain") { Description = "Measure our plain loop (model.call + BCE) instead of the fast step." };
+        var plain = new Option<bool>("--plain") { Description = "Measure our plain step (the model's forward, the recipe's loss, backward, Adam) instead of the model's fast step." };
         var synthetic = new Option<bool>("--synthetic") { Description = "Uniform random images instead of MNIST." };
         var profile = new Option<bool>("--profile") { Description = "Print per-stage forward costs at chunks 16/32/64/256 and stop." };
         var precision = TypedOptions.Precision("What our side and the tuned PyTorch side compute in (bf16: PyTorch's CPU autocast; idiomatic PyTorch stays fp32). [default: the architecture's recipe, auto for unet]");
         var workers = new Option<int?>("--workers") { Description = "Data-parallel workers of our fast training step. [default: one per thread]" };
+        var networks = new Option<string?>("--pytorch-networks") { Description = "A Python file with the PyTorch network of an architecture registered outside the library: a class named like it (my-net -> MyNet)." };
 
         var command = new Command("bench", "Compare training and inference speed with PyTorch on this machine.")
         {
-            arch, threads, batches, repeat, chunk, json, skip, plain, synthetic, profile, precision, workers,
+            arch, threads, batches, repeat, chunk, json, skip, plain, synthetic, profile, precision, workers, networks,
         };
         command.SetAction(parse =>
         {
@@ -50,6 +51,8 @@ public static class BenchCommand
                 throw new ArgumentException($"{chunk.Name} must be at least 1, got {tooSmall}");
             if (parse.GetValue(workers) is < 1 and var noWorkers)
                 throw new ArgumentException($"{workers.Name} must be at least 1, got {noWorkers}");
+            if (parse.GetValue(networks) is { } file && !File.Exists(file))
+                throw new FileNotFoundException($"{networks.Name} {file}: no such file");
             var asked = parse.GetResult(precision) is { Implicit: false } ? parse.GetValue(precision) : Architectures.Get(architecture).Recipe.Precision;
             var settings = new BenchmarkSettings(
                 Architecture: architecture,
@@ -58,7 +61,8 @@ public static class BenchCommand
                 ChunkSize: parse.GetValue(chunk) ?? BenchmarkSettings.ChunkSizeOf(architecture),
                 MnistFolder: parse.GetValue(synthetic) ? null : MnistFolder(),
                 Plain: parse.GetValue(plain),
-                Workers: parse.GetValue(workers));
+                Workers: parse.GetValue(workers),
+                PeerNetworks: parse.GetValue(networks));
             var choice = TorchSharpBenchmark.ChoosePrecision(settings, asked);
             AnsiConsole.MarkupLine($"[grey]precision {Markup.Escape(choice.ToString())}[/]");
             settings = settings with { Precision = choice.Used };
@@ -150,6 +154,7 @@ public static class BenchCommand
             ["data_load_s"] = r.DataLoadSeconds is { } s ? Math.Round(s, 3) : null,
             ["train_cpu_ms_per_batch"] = Math.Round(r.TrainCpuMsPerBatch, 2),
             ["infer_cpu_ms_per_batch"] = Math.Round(r.InferCpuMsPerBatch, 2),
+            ["path"] = r.Path,
         };
         static JsonObject Ratio(BenchmarkResult ours, BenchmarkResult other) => new()
         {
@@ -170,7 +175,7 @@ public static class BenchCommand
         root["threads"] = settings.Threads;
         root["batches"] = settings.Batches;
         root["chunk"] = settings.ChunkSize;
-        root["ours_mode"] = settings.Plain ? "plain" : "fast";
+        root["ours_mode"] = medians["ours"].Path;
         root["workers"] = settings.Workers ?? settings.Threads;
         root["precision"] = new JsonObject(medians.Keys.Select(side => KeyValuePair.Create(side, (JsonNode?)PrecisionOf(side, settings))));
         root["native_bf16"] = CpuFeatures.HasNativeBFloat16;
@@ -189,7 +194,8 @@ public static class BenchCommand
             Statistics.Median(results.Select(r => r.TrainImagesPerSecond)), Statistics.Median(results.Select(r => r.InferImagesPerSecond)),
             Statistics.Median(results.Select(r => r.LatencyMsBatch1)), Statistics.Median(results.Select(r => r.PeakRssMb)),
             loads.Count == 0 ? null : Statistics.Median(loads),
-            Statistics.Median(results.Select(r => r.TrainCpuMsPerBatch)), Statistics.Median(results.Select(r => r.InferCpuMsPerBatch)));
+            Statistics.Median(results.Select(r => r.TrainCpuMsPerBatch)), Statistics.Median(results.Select(r => r.InferCpuMsPerBatch)),
+            results[0].Path);
     }
 
     /// <summary>The MNIST folder of the data folder, or null when its training images are absent.</summary>

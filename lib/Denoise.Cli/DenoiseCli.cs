@@ -5,7 +5,7 @@ namespace Denoise.Cli;
 /// <summary>The `denoise` command line: every verb under one root.</summary>
 public static class DenoiseCli
 {
-    public static RootCommand Create() => new("Denoise handwritten digits with a convolutional autoencoder (MNIST, TorchSharp).")
+    public static RootCommand Create() => new("Train, evaluate and run image denoisers (the seed conv autoencoder, a U-Net, or any registered architecture) on MNIST and Fashion-MNIST with TorchSharp.")
     {
         DataCommand.Create(),
         TrainCommand.Create(),

@@ -16,18 +16,21 @@ namespace Denoise.Cli;
 /// </summary>
 public static class TrainCommand
 {
-    public const string DefaultOutput = "artifacts/models/autoencoder.dat";
+    /// <summary>Where trained models go unless --output says otherwise, each under its <see cref="ModelFileName"/>.</summary>
+    public const string DefaultFolder = "artifacts/models";
 
     /// <param name="loadData">
     /// Makes the (noisy, clean) training and test pairs for a run's options; the command disposes the result.
     /// By default: <see cref="TrainingData.Load"/> from the data folder (tests pass tiny data instead).
     /// </param>
     /// <param name="stop">Stops training like Ctrl+C does (for hosts and tests).</param>
-    public static Command Create(Func<TrainingOptions, CancellationToken, TrainingData>? loadData = null, CancellationToken stop = default)
+    /// <param name="modelsFolder">Where a model goes without --output (hosts and tests may choose another folder).</param>
+    public static Command Create(Func<TrainingOptions, CancellationToken, TrainingData>? loadData = null, CancellationToken stop = default,
+        string modelsFolder = DefaultFolder)
     {
         loadData ??= (options, _) => TrainingData.Load(options);
         var arch = new Option<string>("--arch") { Description = $"The architecture to train: {Architectures.Names}.", DefaultValueFactory = _ => ConvAutoencoder.ArchitectureName };
-        var output = new Option<string>("--output") { Description = "Where to save the trained model (the checkpoint goes to <output>.checkpoint).", DefaultValueFactory = _ => DefaultOutput };
+        var output = new Option<string?>("--output") { Description = $"Where to save the trained model (the checkpoint goes to <output>.checkpoint). Default: {DefaultFolder}/<name>.dat, named after what it holds: {ModelFileName.Rule}." };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>.checkpoint with its settings instead of starting afresh." };
         var epochs = new Option<int>("--epochs") { Description = "Epochs to train in total (with --resume: the new total)." };
         TrainSetting[] settings =
@@ -41,7 +44,7 @@ public static class TrainCommand
             Setting(new Option<long>("--seed") { Description = "Seed for initial weights, noise and shuffling." },
                 nameof(TrainingOptions.Seed), o => o.Seed, (o, v) => o with { Seed = v }),
             Setting(epochs, nameof(TrainingOptions.Epochs), o => o.Epochs, (o, v) => o with { Epochs = v, Minutes = null }),
-            Setting(new Option<double?>("--minutes") { Description = "A time budget: the epochs that fit it are chosen at the start (by timing a few steps) and recorded." },
+            Setting(new Option<double?>("--minutes") { Description = "A time budget: the epochs that fit it are chosen at the start (by timing a few steps), corrected after the first epoch by its time, and recorded in the model file." },
                 nameof(TrainingOptions.Minutes), o => o.Minutes, (o, v) => o with { Minutes = v }),
             Setting(new Option<int>("--batch") { Description = "Images per batch." },
                 nameof(TrainingOptions.BatchSize), o => o.BatchSize, (o, v) => o with { BatchSize = v }),
@@ -66,7 +69,7 @@ public static class TrainCommand
 
         command.SetAction(parsed =>
         {
-            var outputPath = parsed.GetValue(output)!;
+            var outputPath = parsed.GetValue(output) ?? DefaultOutput(parsed, modelsFolder, arch, settings);
             var checkpointPath = outputPath + ".checkpoint";
             var writer = parsed.InvocationConfiguration.Output;
             // Spectre draws only the live bars; plain lines go to the writer so they never wrap at a guessed width.
@@ -77,7 +80,7 @@ public static class TrainCommand
                 : Start(parsed, checkpointPath, arch, settings, writer));
             using var model = trainer.Model;
             var options = trainer.Options;
-            if (trainer.CompletedEpochs < options.Epochs)
+            if (trainer.CompletedEpochs < trainer.PlannedEpochs)
             {
                 using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -134,13 +137,27 @@ public static class TrainCommand
         }
     }
 
+    /// <summary>
+    /// The options the command line asks for: the architecture's recipe with the settings given. With --resume the same
+    /// settings name the same default output, so the checkpoint of the run they started is found.
+    /// </summary>
+    private static TrainingOptions Requested(ParseResult parsed, Architecture architecture, IEnumerable<TrainSetting> settings) =>
+        settings.Where(s => s.IsGiven(parsed)).Aggregate(architecture.Recipe, (o, s) => s.Apply(parsed, o));
+
+    /// <summary>The output when none is given: the models folder, and a name after what the model holds.</summary>
+    private static string DefaultOutput(ParseResult parsed, string folder, Option<string> arch, IEnumerable<TrainSetting> settings)
+    {
+        var architecture = Architectures.Get(parsed.GetValue(arch)!);
+        return Path.Combine(folder, ModelFileName.For(architecture.Name, Requested(parsed, architecture, settings)));
+    }
+
     private static Trainer Start(ParseResult parsed, string checkpointPath, Option<string> arch, IEnumerable<TrainSetting> settings, TextWriter writer)
     {
         var architecture = Architectures.Get(parsed.GetValue(arch)!);
         var given = settings.Where(s => s.IsGiven(parsed)).ToList();
         if (given.Any(s => s.Property == nameof(TrainingOptions.Epochs)) && given.Any(s => s.Property == nameof(TrainingOptions.Minutes)))
             throw new ArgumentException("give --epochs or --minutes, not both: a time budget chooses the epochs");
-        var options = given.Aggregate(architecture.Recipe, (o, s) => s.Apply(parsed, o));
+        var options = Requested(parsed, architecture, settings);
         options.Validate();
         if (File.Exists(checkpointPath))
             writer.WriteLine($"note: starting afresh; {checkpointPath} will be replaced after epoch 1 (use --resume to continue it)");

@@ -1,5 +1,4 @@
 using Denoise.Models;
-using Denoise.Noise;
 using Denoise.Training;
 
 namespace Denoise.Cli.Bench;
@@ -17,6 +16,8 @@ namespace Denoise.Cli.Bench;
 /// autocast); idiomatic PyTorch always runs fp32.
 /// </param>
 /// <param name="Workers">Data-parallel workers of our fast step (null: one per thread).</param>
+/// <param name="PeerNetworks">A Python file with the PyTorch network of an architecture registered outside the library
+/// (bench/pytorch_reference.py --networks), or null.</param>
 public sealed record BenchmarkSettings(
     string Architecture = ConvAutoencoder.ArchitectureName,
     int Threads = 2,
@@ -26,7 +27,8 @@ public sealed record BenchmarkSettings(
     string? MnistFolder = null,
     bool Plain = false,
     Precision Precision = Precision.Float32,
-    int? Workers = null)
+    int? Workers = null,
+    string? PeerNetworks = null)
 {
     public const int BatchSize = 256;
 
@@ -38,11 +40,7 @@ public sealed record BenchmarkSettings(
         return fast?.ChunkSize ?? FastForward.DefaultChunkSize;
     }
 
-    /// <summary>The training recipe of the architecture: the bench trains with its noise, loss and optimiser settings.</summary>
+    /// <summary>The training recipe of the architecture: the bench trains with its noise (any kind, one level or a range,
+    /// which the PyTorch side draws by the same formulas), loss and optimiser settings.</summary>
     public TrainingOptions Recipe => Architectures.Get(Architecture).Recipe;
-
-    /// <summary>The recipe's Gaussian σ, which the PyTorch side draws too.</summary>
-    public double Sigma => Recipe.Noise is GaussianNoise { IsRange: false } gaussian
-        ? gaussian.Sigma
-        : throw new ArgumentException($"bench draws Gaussian noise of one level on both sides; {Architecture}'s recipe uses {Recipe.Noise}");
 }

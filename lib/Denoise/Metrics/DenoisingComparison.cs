@@ -6,17 +6,17 @@ namespace Denoise.Metrics;
 /// The noisy input, two classical filters and one model, each scored against the clean images, with every image's
 /// scores kept (for histograms and the best and worst examples): the table that tells whether learning was worth it.
 /// </summary>
+/// <param name="ModelName">The model's row in <see cref="Scores"/>: its architecture, as model files name it.</param>
 public sealed record DenoisingComparison(QualityReport Noisy, QualityReport Median, QualityReport Blur, QualityReport Denoised,
-    string ModelName = DenoisingComparison.DenoisedName)
+    string ModelName)
 {
     public const string NoisyName = "noisy input";
     public const string MedianName = "median 3x3";
     public const string BlurName = "gaussian blur (sigma 1)";
-    public const string DenoisedName = "autoencoder";
 
     /// <summary>Scores every method on the same clean/noisy pairs; <paramref name="denoised"/> is the model's output for <paramref name="noisy"/>.</summary>
-    /// <param name="modelName">The model's row in <see cref="Scores"/> (e.g. its architecture).</param>
-    public static DenoisingComparison Run(Tensor clean, Tensor noisy, Tensor denoised, string modelName = DenoisedName)
+    /// <param name="modelName">The model's row in <see cref="Scores"/>: its architecture, as model files name it.</param>
+    public static DenoisingComparison Run(Tensor clean, Tensor noisy, Tensor denoised, string modelName)
     {
         var (input, median, blur) = BaselineReports(clean, noisy);
         return new DenoisingComparison(input, median, blur, ImageMetrics.Evaluate(clean, denoised), modelName);

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Diagnostics;
 using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Randomness;
@@ -16,34 +14,37 @@ namespace Denoise.Training;
 /// history) that <see cref="Checkpoint.Resume"/> continues from exactly. Each step is the model's fast step where it has
 /// one, else the plain step (<see cref="TrainingStep.For"/>), in the options' <see cref="TrainingOptions.Precision"/>:
 /// for auto, <see cref="Fit"/> first times a few steps both ways (<see cref="PrecisionProbe"/>); validation and quality
-/// scores run in the same precision. The trainer owns its optimiser; the model stays the caller's.
+/// scores run in the same precision. With a time budget (<see cref="TrainingOptions.Minutes"/>) a
+/// <see cref="TimeBudget"/> plans the epochs (auto's timing comes off the budget). The trainer owns its optimiser; the
+/// model stays the caller's.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     private readonly Adam optimizer;
     private readonly TrainingHistory history;
+    private readonly TimeProvider clock;
     private readonly PrecisionProbe probe;
     private TrainingStep? step;
+    private TimeBudget? budget;
 
-    public Trainer(Denoiser model, TrainingOptions options)
-        : this(model, options, [], PrecisionProbe.ForThisMachine())
-    {
-    }
-
-    /// <param name="probe">Resolves <see cref="Training.Precision.Auto"/>; tests give it the CPU's answer and a clock.</param>
-    public Trainer(Denoiser model, TrainingOptions options, PrecisionProbe probe)
-        : this(model, options, [], probe)
+    /// <param name="clock">Times the epochs and any time budget; the system's clock unless a test gives its own.</param>
+    /// <param name="probe">Resolves <see cref="Training.Precision.Auto"/>: this machine's unless a test gives the CPU's answer and a clock.</param>
+    public Trainer(Denoiser model, TrainingOptions options, TimeProvider? clock = null, PrecisionProbe? probe = null)
+        : this(model, options, [], clock, probe)
     {
     }
 
     /// <summary>A trainer that continues after the <paramref name="completed"/> epochs (<see cref="Checkpoint.Resume"/>).</summary>
-    internal Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, PrecisionProbe probe)
+    internal Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, TimeProvider? clock = null,
+        PrecisionProbe? probe = null)
     {
         options.Validate();
         TrainingStep.RequireFits(model, options.Loss);
         Model = model;
         Options = options;
-        this.probe = probe;
+        PlannedEpochs = options.Epochs;
+        this.clock = clock ?? TimeProvider.System;
+        this.probe = probe ?? PrecisionProbe.ForThisMachine();
         history = new TrainingHistory(completed);
         optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
         if (options.Precision != Training.Precision.Auto)
@@ -52,8 +53,14 @@ public sealed class Trainer : IDisposable
 
     public Denoiser Model { get; }
 
-    /// <summary>The run's options; with a time budget, <see cref="Fit"/> fills in the epochs it chose.</summary>
-    public TrainingOptions Options { get; private set; }
+    /// <summary>The run's options as given; they do not change (<see cref="Metadata"/> records what ran).</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>
+    /// The epochs the run trains to: <see cref="TrainingOptions.Epochs"/>, or with a time budget what the budget planned
+    /// (once <see cref="Fit"/> has started; a resumed run keeps what its checkpoint planned).
+    /// </summary>
+    public int PlannedEpochs { get; private set; }
 
     public TrainingHistory History => history;
 
@@ -69,7 +76,7 @@ public sealed class Trainer : IDisposable
     public double LearningRate => optimizer.ParamGroups.First().LearningRate;
 
     /// <summary>
-    /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="TrainingOptions.Epochs"/>. After each epoch
+    /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="PlannedEpochs"/>. After each epoch
     /// the checkpoint (if a path is given) is written, then progress reports the epoch's record. Cancellation is
     /// checked between batches and throws <see cref="OperationCanceledException"/>; the last checkpoint stays valid.
     /// </summary>
@@ -78,18 +85,18 @@ public sealed class Trainer : IDisposable
     {
         CheckPairs(data.NoisyTrain, data.CleanTrain, "training");
         CheckPairs(data.NoisyValidation, data.CleanValidation, "validation");
-        var budgetClock = Stopwatch.StartNew();
+        if (Options.Minutes is { } minutes && CompletedEpochs == 0)
+            budget = new TimeBudget(TimeSpan.FromMinutes(minutes), clock);
         if (step is null)
             Use(ChoosePrecision(data));
-        TimeSpan? budget = Options.Minutes is { } minutes && CompletedEpochs == 0 ? TimeSpan.FromMinutes(minutes) : null;
-        if (budget is { } planned)
-            Options = Options with { Epochs = EpochsWithin(data, planned) };
+        if (budget is not null && budget.Epochs == 0)
+            PlannedEpochs = PlanWithin(data, budget);
         var count = data.CleanTrain.shape[0];
         var batchSize = Options.BatchSize;
         var batches = (int)((count + batchSize - 1) / batchSize);
-        for (var epoch = CompletedEpochs + 1; epoch <= Options.Epochs; epoch++)
+        for (var epoch = CompletedEpochs + 1; epoch <= PlannedEpochs; epoch++)
         {
-            var watch = Stopwatch.StartNew();
+            var started = clock.GetTimestamp();
             Model.train();
             using var generator = SeededGenerator.Create(RunSeeds.Shuffle(Options.Seed, epoch));
             using var order = randperm(count, generator: generator);
@@ -107,24 +114,25 @@ public sealed class Trainer : IDisposable
                     ? Options.Noise.Apply(clean, RunSeeds.BatchNoise(Options.Seed, epoch, batch))
                     : data.NoisyTrain.index_select(0, index);
                 foreach (var group in optimizer.ParamGroups)
-                    group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)Options.Epochs * batches);
+                    group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)PlannedEpochs * batches);
                 var loss = step!.Step(noisy, clean);
                 lossSum.add_(loss, alpha: size);
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
-                progress?.Report(new TrainingProgress(epoch, Options.Epochs, batch + 1, batches)
-                    { RunningLoss = lossSum.item<double>() / (start + size), Elapsed = watch.Elapsed });
+                progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batch + 1, batches)
+                    { RunningLoss = lossSum.item<double>() / (start + size), Elapsed = clock.GetElapsedTime(started) });
             }
 
             var trainLoss = lossSum.item<double>() / count;
             var valLoss = Evaluate(data.NoisyValidation, data.CleanValidation);
             var quality = Score(data, Options.QualityImages);
-            var record = new EpochRecord(epoch, trainLoss, valLoss, watch.Elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim, step!.Precision);
+            var elapsed = clock.GetElapsedTime(started);
+            var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim, step!.Precision);
             history.Add(record);
-            if (budget is { } whole && epoch == 1)
-                Options = Options with { Epochs = EpochsAfterTheFirst(whole, budgetClock.Elapsed, record.Seconds) };
+            if (budget is not null)
+                PlannedEpochs = budget.AfterEpoch(epoch, record.Seconds);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
-            progress?.Report(new TrainingProgress(epoch, Options.Epochs, batches, batches, record)
-                { RunningLoss = trainLoss, Elapsed = watch.Elapsed });
+            progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batches, batches, record)
+                { RunningLoss = trainLoss, Elapsed = elapsed });
         }
 
         return history;
@@ -196,13 +204,11 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// How many epochs fit <paramref name="budget"/>: a few steps of a twin of the model (so the model and its
-    /// optimiser are not touched) give the time of a batch, one batch of validation the time of validation; the time
-    /// this measurement takes comes off the budget, and 3 % is kept for the machine's swings.
+    /// The epochs that fit <paramref name="budget"/>, planned from a few timed steps of a twin of the model (so the
+    /// model and its optimiser are not touched) and the timed validation of one batch.
     /// </summary>
-    private int EpochsWithin(TrainingData data, TimeSpan budget)
+    private int PlanWithin(TrainingData data, TimeBudget budget)
     {
-        var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         using var twin = Twin();
         using var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
@@ -212,38 +218,13 @@ public sealed class Trainer : IDisposable
         var size = (int)Math.Min(Options.BatchSize, count);
         var clean = data.CleanTrain.narrow(0, 0, size);
         var noisy = Options.Noise.Apply(clean, Options.Seed);
-
-        // Two untimed runs first (new worker threads, Adam's state, libtorch's kernel caches), then the median of three
-        // timed rounds, so that one slow moment of a shared machine does not shorten the whole run.
-        double SecondsPer(Action run, int times)
-        {
-            run();
-            run();
-            var rounds = new double[3];
-            for (var round = 0; round < rounds.Length; round++)
-            {
-                var watch = Stopwatch.StartNew();
-                for (var i = 0; i < times; i++)
-                    run();
-                rounds[round] = watch.Elapsed.TotalSeconds / times;
-            }
-
-            Array.Sort(rounds);
-            return rounds[1];
-        }
-
-        var batchSeconds = SecondsPer(() => probe.Step(noisy, clean).Dispose(), times: 4);
         var validationSize = (int)Math.Min(Options.BatchSize, data.CleanValidation.shape[0]);
-        var validationSeconds = SecondsPer(() => MeanLoss(twinCopy?.Network ?? twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
-            data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), times: 1);
         var batches = (count + Options.BatchSize - 1) / Options.BatchSize;
         var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
             + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
-        var epochSeconds = batches * batchSeconds + validationBatches * validationSeconds;
-        var left = (budget - clock.Elapsed).TotalSeconds * 0.97;
-        var epochs = Math.Max(1, (int)(left / epochSeconds));
-        BudgetPlan = $"time budget {budget.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} min: {epochs} epoch{(epochs == 1 ? "" : "s")} of about {epochSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s each, as timed at the start";
-        return epochs;
+        return budget.Start(() => probe.Step(noisy, clean).Dispose(), batches,
+            () => MeanLoss(twinCopy?.Network ?? twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
+                data.CleanValidation.narrow(0, 0, validationSize), Options.BatchSize), validationBatches);
     }
 
     /// <summary>A new model with the model's weights, for timings that must not touch the model or its optimiser.</summary>
@@ -294,25 +275,17 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>
-    /// The run's epochs corrected by the first epoch's measured time: a few timed steps can misjudge a whole epoch
-    /// (other work in the process, a busy moment of the machine), an epoch cannot. The schedule follows the new count
-    /// from the next step on; past the warm-up that moves the learning rate by a few percent at most.
-    /// </summary>
-    private int EpochsAfterTheFirst(TimeSpan budget, TimeSpan spent, double epochSeconds)
-    {
-        var left = (budget - spent).TotalSeconds * 0.97;
-        var epochs = 1 + Math.Max(0, (int)(left / epochSeconds));
-        BudgetPlan += string.Create(CultureInfo.InvariantCulture,
-            $"; after epoch 1 ({epochSeconds:0} s): {epochs} epoch{(epochs == 1 ? "" : "s")}");
-        return epochs;
-    }
-
     /// <summary>How a time budget (<see cref="TrainingOptions.Minutes"/>) became a number of epochs, once it has; else null.</summary>
-    public string? BudgetPlan { get; private set; }
+    public string? BudgetPlan => budget?.Plan;
+
+    /// <summary>
+    /// The options that describe the run, as model files and checkpoints record them: the given ones with the
+    /// <see cref="PlannedEpochs"/> (what a time budget chose), so that a resumed run continues to the same end.
+    /// </summary>
+    public TrainingOptions RecordedOptions => Options with { Epochs = PlannedEpochs };
 
     /// <summary>The metadata for a model file of the model as trained so far.</summary>
-    public ModelMetadata Metadata() => ModelMetadata.For(Model, Options, history);
+    public ModelMetadata Metadata() => ModelMetadata.For(Model, RecordedOptions, history);
 
     /// <summary>Writes the run so far (weights, Adam state, options, history) to <paramref name="path"/> atomically.</summary>
     private void SaveCheckpoint(string path) => Checkpoint.Write(path, Model, Metadata(), optimizer);

@@ -44,10 +44,11 @@ public sealed record TrainingOptions
     public bool FreshNoise { get; init; }
 
     /// <summary>
-    /// A time budget in minutes: when set, the run's <see cref="Epochs"/> are chosen at its start, by timing a few steps,
-    /// and corrected once after the first epoch by its measured time, so that the whole run (validation included) fits
-    /// the budget; the final number is recorded (a run with that <c>Epochs</c> alone differs only in the learning
-    /// rates of its first epoch, which followed the first plan). Null: train for <see cref="Epochs"/>.
+    /// A time budget in minutes: when set, a <see cref="TimeBudget"/> chooses the run's epochs at its start, by timing a
+    /// few steps, and corrects them once after the first epoch by its measured time, so that the whole run (validation
+    /// included) fits the budget; <see cref="Epochs"/> is then ignored, and model files and checkpoints record the
+    /// epochs chosen as <see cref="Epochs"/> (a run with that <c>Epochs</c> alone differs only in the learning rates
+    /// of its first epoch, which followed the first plan). Null: train for <see cref="Epochs"/>.
     /// </summary>
     public double? Minutes { get; init; }
 

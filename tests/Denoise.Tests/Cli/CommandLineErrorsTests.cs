@@ -91,7 +91,7 @@ public sealed class CommandLineErrorsTests : IDisposable
     {
         var finite = new Denoise.Metrics.QualityReport([0.01], [20.0], [0.9]);
         var broken = new Denoise.Metrics.QualityReport([double.NaN], [double.NaN], [double.NaN]);
-        var comparison = new Denoise.Metrics.DenoisingComparison(finite, finite, finite, broken);
+        var comparison = new Denoise.Metrics.DenoisingComparison(finite, finite, finite, broken, "conv-autoencoder");
 
         var json = Denoise.Cli.EvaluateCommand.ToJson("m.dat", "conv-autoencoder", Denoise.Data.DataSetKind.Mnist, new Denoise.Noise.GaussianNoise(0.5), 1, Denoise.Training.Precision.Float32, comparison);
 

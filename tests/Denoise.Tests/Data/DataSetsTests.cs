@@ -21,7 +21,8 @@ public sealed class DataSetsTests : IDisposable
         Assert.Equal("MNIST train", set.Name);
         Assert.Equal(ScalarType.Float32, set.Images.dtype);
         Assert.Equal([4L, 1, 28, 28], set.Images.shape);
-        // Image 1 is filled with byte 51 (51/255 = 0.2) except pixel (0,0) = 255 (1.0); image 0 is 0 elsewhere.
+        // Image 1 is filled with byte 51 (51/255 = 0.2) except pixel (0,0) = 255 (1.0); image 0 is 0 elsewhere. A byte
+        // over 255 in float32 is within an ulp of the float32 literal: 6 decimals.
         Assert.Equal(1f, set.Images[1, 0, 0, 0].item<float>());
         Assert.Equal(0.2f, set.Images[1, 0, 27, 27].item<float>(), 6);
         Assert.Equal(0f, set.Images[0, 0, 5, 5].item<float>());
@@ -45,7 +46,7 @@ public sealed class DataSetsTests : IDisposable
 
         Assert.Equal(2, set.Count);
         Assert.Equal([2L], set.Labels.shape);
-        Assert.Equal(0.2f, set.Images[1, 0, 9, 9].item<float>(), 6);
+        Assert.Equal(0.2f, set.Images[1, 0, 9, 9].item<float>(), 6);   // 51 / 255 in float32: within an ulp
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class DataSetsTests : IDisposable
         Assert.Equal("Fashion-MNIST test", set.Name);
         Assert.Equal([3L, 1, 28, 28], set.Images.shape);
         Assert.Equal(new long[] { 7, 0, 9 }, set.Labels.data<long>().ToArray());
-        Assert.Equal(102f / 255f, set.Images[2, 0, 14, 14].item<float>(), 6);
+        Assert.Equal(102f / 255f, set.Images[2, 0, 14, 14].item<float>(), 6);   // within an ulp, however it is divided
     }
 
     [Fact]

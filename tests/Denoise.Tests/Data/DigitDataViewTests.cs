@@ -57,6 +57,7 @@ public sealed class DigitDataViewTests : IDisposable
         Assert.Equal([4u, 1u, 8u], labels);
         Assert.All(values, v => Assert.Equal(784, v.Length));
         Assert.Equal(1f, values[2][0]);
+        // Bytes over 255 in float32: within an ulp of the float32 literals.
         Assert.Equal(102f / 255f, values[2][783], 6);
         Assert.Equal(0.2f, values[1][400], 6);
     }

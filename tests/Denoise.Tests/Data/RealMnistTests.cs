@@ -29,7 +29,8 @@ public sealed class RealMnistTests
     {
         using var train = DataSets.Load(DataSetKind.Mnist, Split.Train, folder: Folder);
 
-        // The normalisation constants every MNIST tutorial uses: mean 0.1307, std 0.3081.
+        // The normalisation constants every MNIST tutorial uses: mean 0.1307, std 0.3081, given to 4 decimals (float32
+        // reductions over 47 million pixels are far closer than that).
         Assert.Equal(0.1307, train.Images.mean().item<float>(), 4);
         Assert.Equal(0.3081, train.Images.std().item<float>(), 4);
     }

@@ -39,7 +39,7 @@ public sealed class ImageFormatTests : IDisposable
         using var gray = GrayImage.Load(path);
 
         Assert.Equal([1L, 16, 16], gray.shape);
-        Assert.Equal(100 / 255.0, gray.mean().item<float>(), 2);
+        Assert.Equal(100 / 255.0, gray.mean().item<float>(), 2);   // lossy formats (JPEG, WebP) may move a flat image by about a level
     }
 
     [Theory]

@@ -59,6 +59,7 @@ public sealed class SampleImagesTests
         using var noisy = GrayImage.Load(folder.File("noisy.png"));
         using var expected = SampleImages.HouseNumber(digits, seed: 4);
         using var expectedNoisy = noise.Apply(expected, 4);
+        // PNG keeps 256 levels: half a level of rounding, and 1e-6 for float32's own.
         Assert.InRange((clean - expected).abs().max().item<float>(), 0, 0.5f / 255 + 1e-6f);
         Assert.InRange((noisy - expectedNoisy).abs().max().item<float>(), 0, 0.5f / 255 + 1e-6f);
     }

@@ -35,13 +35,14 @@ public sealed class ConvAutoencoderFastPathTests
     public void Fast_step_gives_the_plain_gradients_for_every_pixelwise_loss(string loss) =>
         AssertGradientsMatchThePlainModel(Seed, DenoisingLoss.Parse(loss), seed: 18, batch: 40, chunkSize: 16, workers: 2);
 
+    // Float64 convolutions are slow (no oneDNN kernels): small batches, still of several chunks (unequal shares for two workers).
     [Fact]
     public void Fast_adam_step_moves_the_parameters_like_the_plain_loop() =>
-        AssertAdamStepsMatchThePlainStep(Seed, Bce, seed: 2, batch: 64, chunkSize: 16, workers: null, atol: 1e-7);
+        AssertAdamStepsMatchThePlainStep(Seed, Bce, seed: 2, batch: 24, chunkSize: 8, workers: 1);
 
     [Fact]
     public void Two_worker_adam_steps_move_the_parameters_like_the_plain_loop() =>
-        AssertAdamStepsMatchThePlainStep(Seed, Bce, seed: 12, batch: 64, chunkSize: 16, workers: 2, atol: 0);
+        AssertAdamStepsMatchThePlainStep(Seed, Bce, seed: 12, batch: 24, chunkSize: 8, workers: 2);
 
     [Fact]
     public void Fast_inference_matches_the_plain_model() =>
@@ -116,20 +117,30 @@ public sealed class ConvAutoencoderFastPathTests
     [Fact]
     public void Workers_leave_the_callers_and_new_threads_torch_thread_counts_alone()
     {
-        var before = get_num_threads();
-        var (model, noisy, clean) = Setup(Seed, seed: 15, batch: 64);
-        using var adam = optim.Adam(model.parameters());
-        using (var fast = new ChunkedTrainingStep(model, adam, Bce, workers: 2))
-            fast.Step(noisy, clean).Dispose();
-        ImageDenoiser.Denoise(model, noisy, workers: 2).Dispose();
+        // A count of our own, not the machine's default (its core count: 1 under taskset -c 0, where the workers' own
+        // count of 1 could not be told apart from it).
+        var original = get_num_threads();
+        set_num_threads(3);
+        try
+        {
+            var (model, noisy, clean) = Setup(Seed, seed: 15, batch: 64);
+            using var adam = optim.Adam(model.parameters());
+            using (var fast = new ChunkedTrainingStep(model, adam, Bce, workers: 2))
+                fast.Step(noisy, clean).Dispose();
+            ImageDenoiser.Denoise(model, noisy, workers: 2).Dispose();
 
-        var onNewThread = 0;
-        var thread = new Thread(() => onNewThread = get_num_threads());
-        thread.Start();
-        thread.Join();
+            var onNewThread = 0;
+            var thread = new Thread(() => onNewThread = get_num_threads());
+            thread.Start();
+            thread.Join();
 
-        Assert.Equal(before, get_num_threads());
-        Assert.Equal(before, onNewThread);
+            Assert.Equal(3, get_num_threads());
+            Assert.Equal(3, onNewThread);   // a new thread takes libtorch's process-wide count, which the workers restored
+        }
+        finally
+        {
+            set_num_threads(original);
+        }
     }
 
     [Fact]

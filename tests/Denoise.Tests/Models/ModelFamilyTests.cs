@@ -98,6 +98,7 @@ public sealed class ModelFamilyTests : IDisposable
         // The validation loss is the recipe's MSE of the model's outputs, computed here by hand.
         using var output = model.call(data.NoisyValidation);
         var expected = (output - data.CleanValidation).square().mean().item<float>();
+        // Evaluate runs in batches (other kernels, a float64 sum) against one float32 mean here: 1e-5 covers their rounding.
         Assert.Equal(expected, trainer.Evaluate(data.NoisyValidation, data.CleanValidation), expected * 1e-5);
     }
 
@@ -132,6 +133,7 @@ public sealed class ModelFamilyTests : IDisposable
         model.eval();
         using var padded = functional.pad(image, [0, 1, 0, 1], PaddingModes.Replicate);
         using var expected = model.call(padded).narrow(2, 0, 29).narrow(3, 0, 33);
+        // The same 30 × 34 input through the same forward, so the same kernels: equal but for a few float32 ulps.
         Assert.True(result.allclose(expected, rtol: 1e-6, atol: 1e-7));
     }
 

@@ -96,7 +96,8 @@ public sealed class UNetTests
         using var model = new UNet(seed: 1);
         var error = Assert.Throws<InvalidTrainingOptionException>(() => new Trainer(model, new TrainingOptions { Loss = DenoisingLoss.BinaryCrossEntropy }));
 
-        Assert.Equal("Loss bce needs outputs in [0, 1] from a sigmoid, which unet does not have; use mse or l1", error.Message);
+        Assert.Equal("Loss bce needs outputs in [0, 1] from a sigmoid, which unet does not have; use mse or l1 "
+            + "(unet's recipe uses mse+ssim:0.1; bce is the seed model's, the default of a bare TrainingOptions)", error.Message);
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class UNetTests
 
     [Fact]
     public void Fast_adam_steps_move_the_parameters_like_the_plain_step() =>
-        AssertAdamStepsMatchThePlainStep(Name, Mse, seed: 5, batch: 32, chunkSize: 8, workers: 2, atol: 1e-7);
+        AssertAdamStepsMatchThePlainStep(Name, Mse, seed: 5, batch: 12, chunkSize: 4, workers: 2);   // float64: small, as for the seed model
 
     [Fact]
     public void Fast_inference_matches_the_plain_model() =>
@@ -138,6 +139,8 @@ public sealed class UNetTests
         using var whole = ImageDenoiser.Denoise(model, image, batchSize: 256, workers: 1, tileSize: 4096);
         using var tiled = ImageDenoiser.Denoise(model, image, batchSize: 256, workers: 1, tileSize: tile);
 
+        // As for the seed model (ImageDenoiserTests): outputs in [0, 1], kernels chosen by size and CPU round
+        // differently by a few ulps per layer; a tiling mistake is off by 1e-2 and more.
         var difference = (whole - tiled).abs().max().item<float>();
         Assert.True(difference < 1e-5, $"tiles differ from the whole image by {difference}");
     }

@@ -66,7 +66,7 @@ public sealed class NoiseLevelTests
 
         using var noisy = new PoissonNoise(1_000_000).Apply(clean, seed: 5);
 
-        Assert.Equal(0.5, noisy.mean().item<float>(), 3);
+        Assert.Equal(0.5, noisy.mean().item<float>(), 3);   // noise of sd 0.0007 per pixel, averaged over 15,680 pixels
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 namespace Denoise.Tests.Training;
 
-/// <summary>A clock that moves only when a test moves it: timings become what the test says they are.</summary>
+/// <summary>A clock that moves only when a test moves it: time budgets, epoch times and timings without the machine's speed.</summary>
 internal sealed class ManualClock : TimeProvider
 {
     private long ticks;
@@ -17,4 +17,6 @@ internal sealed class ManualClock : TimeProvider
     }
 
     public void Advance(TimeSpan by) => ticks += by.Ticks;
+
+    public void Advance(double seconds) => Advance(TimeSpan.FromSeconds(seconds));
 }

@@ -70,6 +70,27 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Without_output_a_model_is_named_after_what_it_holds_and_replaces_no_other()
+    {
+        var seedModel = Path.Combine(folder, "conv-autoencoder.dat");
+        File.WriteAllText(seedModel, "the seed model");
+        var root = new RootCommand("test") { TrainCommand.Create((_, _) => SyntheticPairs.Make(16, 4, 1), modelsFolder: folder) };
+        (int, string) Train(params string[] args)
+        {
+            using var output = new StringWriter();
+            return (CommandRunner.Run(root, ["train", .. args, "--epochs", "1", "--batch", "8"], output, TextWriter.Null), output.ToString());
+        }
+
+        var (blind, blindOutput) = Train("--noise", "gaussian:0.1-0.9");
+        var (fashion, _) = Train("--dataset", "fashion-mnist");
+
+        Assert.Equal((0, 0), (blind, fashion));
+        Assert.Contains($"saved {Path.Combine(folder, "conv-autoencoder-blind.dat")} (1 epoch", blindOutput);
+        Assert.True(File.Exists(Path.Combine(folder, "conv-autoencoder-fashion.dat")));
+        Assert.Equal("the seed model", File.ReadAllText(seedModel));
+    }
+
+    [Fact]
     public void Resume_refuses_a_noise_other_than_the_checkpoints()
     {
         var path = Path.Combine(folder, "m.dat");
