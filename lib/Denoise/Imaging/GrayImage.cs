@@ -32,7 +32,7 @@ public static class GrayImage
         ("WebP", WebpFormat.Instance, new WebpConfigurationModule()),
     ];
 
-    private static readonly Configuration Decoders = new(Accepted.Select(a => a.Decoder).ToArray());
+    internal static readonly Configuration Decoders = new(Accepted.Select(a => a.Decoder).ToArray());
 
     /// <summary>The image formats <see cref="Load"/> reads: PNG, JPEG, BMP, GIF, TIFF and WebP (by content, whatever the file is called).</summary>
     public static IReadOnlyList<string> Formats { get; } = Accepted.Select(a => a.Name).ToArray();
@@ -104,7 +104,7 @@ public static class GrayImage
         return Identify(stream, path);
     }
 
-    private static (int Width, int Height) Identify(Stream stream, string name)
+    internal static (int Width, int Height) Identify(Stream stream, string name)
     {
         var info = ImageSharp(name, () => Image.Identify(Decoders, stream))
             ?? throw new InvalidDataException($"{name}: not a {FormatList} image (its first bytes match none of them)");
@@ -124,7 +124,7 @@ public static class GrayImage
     }
 
     /// <summary>Runs an ImageSharp step, turning its failures into one line that names the image.</summary>
-    private static T ImageSharp<T>(string name, Func<T> step)
+    internal static T ImageSharp<T>(string name, Func<T> step)
     {
         try
         {
