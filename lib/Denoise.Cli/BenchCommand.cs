@@ -6,6 +6,7 @@ using Denoise.Data;
 using Denoise.IO;
 using Denoise.Metrics;
 using Denoise.Models;
+using Denoise.Tensors;
 using Denoise.Training;
 using Spectre.Console;
 
@@ -37,23 +38,21 @@ public static class BenchCommand
         var plain = new Option<bool>("--plain") { Description = "Measure our plain step (the model's forward, the recipe's loss, backward, Adam) instead of the model's fast step." };
         var synthetic = new Option<bool>("--synthetic") { Description = "Uniform random images instead of MNIST." };
         var profile = new Option<bool>("--profile") { Description = "Print per-stage forward costs at chunks 16/32/64/256 and stop." };
+        var precision = TypedOptions.Precision("What our side and the tuned PyTorch side compute in (bf16: PyTorch's CPU autocast; idiomatic PyTorch stays fp32). [default: the architecture's recipe, auto for unet]");
+        var workers = TypedOptions.OptionalWhole("--workers", "Data-parallel workers of our fast training step, at most one per core. [default: one per thread]", 1, cores);
         var networks = new Option<string?>("--pytorch-networks") { Description = "A Python file with the PyTorch network of an architecture registered outside the library: a class named like it (my-net -> MyNet)." };
 
         var command = new Command("bench", "Compare training and inference speed with PyTorch on this machine.")
         {
-            arch, threads, batches, repeat, chunk, json, skip, plain, synthetic, profile, networks,
+            arch, threads, batches, repeat, chunk, json, skip, plain, synthetic, profile, precision, workers, networks,
         };
         command.SetAction(parse =>
         {
             var architecture = Architectures.Get(parse.GetValue(arch)!).Name;
             if (parse.GetValue(networks) is { } file && !File.Exists(file))
                 throw new FileNotFoundException($"{networks.Name} {file}: no such file");
-            if (parse.GetValue(profile))
-            {
-                ShowProfile(architecture, parse.GetValue(threads));
-                return 0;
-            }
             var jsonPath = OutputFile.Check(json.Name, parse.GetValue(json), OutputFile.Json);
+            var asked = parse.GetResult(precision) is { Implicit: false } ? parse.GetValue(precision) : Architectures.Get(architecture).Recipe.Precision;
             var settings = new BenchmarkSettings(
                 Architecture: architecture,
                 Threads: parse.GetValue(threads),
@@ -61,7 +60,16 @@ public static class BenchCommand
                 ChunkSize: parse.GetValue(chunk) ?? BenchmarkSettings.ChunkSizeOf(architecture),
                 MnistFolder: parse.GetValue(synthetic) ? null : MnistFolder(),
                 Plain: parse.GetValue(plain),
+                Workers: parse.GetValue(workers),
                 PeerNetworks: parse.GetValue(networks));
+            var choice = TorchSharpBenchmark.ChoosePrecision(settings, asked);
+            AnsiConsole.MarkupLine($"[grey]precision {Markup.Escape(choice.ToString())}[/]");
+            settings = settings with { Precision = choice.Used };
+            if (parse.GetValue(profile))
+            {
+                ShowProfile(architecture, parse.GetValue(threads), settings.Precision);
+                return 0;
+            }
             Run(settings, parse.GetValue(repeat), parse.GetValue(skip), jsonPath);
             return 0;
         });
@@ -91,11 +99,11 @@ public static class BenchCommand
         AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(jsonPath)}[/]");
     }
 
-    private static void ShowProfile(string architecture, int threads)
+    private static void ShowProfile(string architecture, int threads, Precision precision)
     {
         int[] chunks = [16, 32, 64, 256];
-        var columns = chunks.Select(c => LayerProfile.Measure(architecture, c, threads)).ToList();
-        var table = new Table().Title($"{architecture}: forward µs per image by layer, {threads} threads");
+        var columns = chunks.Select(c => LayerProfile.Measure(architecture, c, threads, precision)).ToList();
+        var table = new Table().Title($"{architecture}: forward µs per image by layer, {threads} threads, {Precisions.Name(precision)}");
         table.AddColumn("stage");
         foreach (var c in chunks)
             table.AddColumn(new TableColumn($"chunk {c}").RightAligned());
@@ -106,10 +114,10 @@ public static class BenchCommand
 
     private static void ShowTable(Dictionary<string, BenchmarkResult> medians, Dictionary<string, List<BenchmarkResult>> runs, BenchmarkSettings settings)
     {
-        var table = new Table().Title($"denoise bench: {settings.Architecture}, batch 256, {settings.Threads} threads, {Machine()}");
+        var table = new Table().Title($"denoise bench: {settings.Architecture}, batch 256, {settings.Threads} threads, {Machine()}, {NativeBFloat16()}");
         table.AddColumn("");
         foreach (var side in medians.Keys)
-            table.AddColumn(new TableColumn(side).RightAligned());
+            table.AddColumn(new TableColumn($"{side} ({PrecisionOf(side, settings)})").RightAligned());
         void Row(string label, Func<BenchmarkResult, double?> pick, string format) =>
             table.AddRow([label, .. medians.Keys.Select(side =>
             {
@@ -126,7 +134,11 @@ public static class BenchCommand
         Row("train CPU ms/batch", r => r.TrainCpuMsPerBatch, "N1");
         Row("infer CPU ms/batch", r => r.InferCpuMsPerBatch, "N1");
         if (medians.TryGetValue("pytorch", out var pt))
+        {
+            var tuned = medians["pytorch_tuned"];
             table.AddRow("ours / pytorch", $"train {medians["ours"].TrainImagesPerSecond / pt.TrainImagesPerSecond:N2}×, infer {medians["ours"].InferImagesPerSecond / pt.InferImagesPerSecond:N2}×", "", "");
+            table.AddRow("ours / pytorch_tuned", $"train {medians["ours"].TrainImagesPerSecond / tuned.TrainImagesPerSecond:N2}×, infer {medians["ours"].InferImagesPerSecond / tuned.InferImagesPerSecond:N2}×", "", "");
+        }
         AnsiConsole.Write(table);
     }
 
@@ -165,6 +177,10 @@ public static class BenchCommand
         root["batches"] = settings.Batches;
         root["chunk"] = settings.ChunkSize;
         root["ours_mode"] = medians["ours"].Path;
+        root["workers"] = settings.Workers ?? settings.Threads;
+        root["precision"] = new JsonObject(medians.Keys.Select(side => KeyValuePair.Create(side, (JsonNode?)PrecisionOf(side, settings))));
+        root["native_bf16"] = CpuFeatures.HasNativeBFloat16;
+        root["native_bf16_source"] = CpuFeatures.BFloat16Source;
         root["data"] = settings.MnistFolder is null ? "synthetic" : "mnist";
         root["machine"] = Machine();
         root["runs"] = new JsonObject(runs.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)new JsonArray([.. r.Value.Select(v => (JsonNode)Side(v))]))));
@@ -200,6 +216,16 @@ public static class BenchCommand
             .FirstOrDefault(File.Exists);
         return candidate ?? throw new FileNotFoundException($"{Script}: not found above {Directory.GetCurrentDirectory()} - run from the repository root or pass --skip-pytorch");
     }
+
+    /// <summary>"fp32", "bf16" or, for the tuned PyTorch side in bf16, "bf16 autocast".</summary>
+    private static string PrecisionOf(string side, BenchmarkSettings settings) => side switch
+    {
+        "ours" => Precisions.Name(settings.Precision),
+        _ => PyTorchBenchmark.PrecisionOf(side, settings) == Precision.BFloat16 ? "bf16 autocast" : "fp32",
+    };
+
+    private static string NativeBFloat16() =>
+        CpuFeatures.HasNativeBFloat16 ? $"native bf16 ({CpuFeatures.BFloat16Source})" : CpuFeatures.BFloat16Source;
 
     private static string Machine()
     {

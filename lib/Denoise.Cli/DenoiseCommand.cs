@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Denoise.Imaging;
 using Denoise.IO;
+using Denoise.Training;
 using static TorchSharp.torch;
 
 namespace Denoise.Cli;
@@ -25,12 +26,13 @@ public static class DenoiseCommand
             Description = "The output .png file, or for a folder input a folder (each image under its own name, as .png).",
             Required = true,
         };
-        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output };
+        var precision = TypedOptions.Precision("The arithmetic of denoising (default fp32).");
+        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output, precision };
         command.SetAction(parsed =>
         {
             NativeHeap.ReturnLargeBlocks();
             var modelPath = parsed.GetValue(model)!;
-            using var loaded = LoadedModel.Load(modelPath);
+            using var loaded = LoadedModel.Load(modelPath, parsed.GetValue(precision));
             var plan = Plan(parsed.GetValue(input)!, parsed.GetValue(output)!, modelPath);
             foreach (var (inputPath, _) in plan.Pairs)
                 GrayImage.Inspect(inputPath);   // a bad image anywhere fails here, before anything is written

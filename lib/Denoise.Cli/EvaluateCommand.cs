@@ -26,15 +26,16 @@ public static class EvaluateCommand
         var limit = TypedOptions.OptionalWhole("--limit", "Score only the first N test images (quick runs).", 1, DataCatalog.ImageCount(Split.Test));
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var grid = new Option<string?>("--grid") { Description = "Also save a PNG of ten random test digits: clean, noisy, denoised." };
+        var precision = TypedOptions.Precision("The arithmetic of denoising (default fp32, so that scores compare across machines).");
         var command = new Command("evaluate", "Score a trained model on a test set against the noisy input and classical filters.")
         {
-            model, dataSet, noise, seed, limit, json, grid,
+            model, dataSet, noise, seed, limit, json, grid, precision,
         };
         command.SetAction(parsed =>
         {
             var modelPath = parsed.GetValue(model)!;
             var gridPath = parsed.GetResult(grid) is null ? null : OutputFile.Check(grid.Name, parsed.GetValue(grid), OutputFile.Png, (modelPath, "model file"));
-            using var loaded = LoadedModel.Load(modelPath);
+            using var loaded = LoadedModel.Load(modelPath, parsed.GetValue(precision));
             var metadata = loaded.Metadata;
             // Weights made elsewhere (no training record) are scored with the seed recipe's test noise.
             var trained = metadata.Training ?? new TrainingOptions();
@@ -63,15 +64,15 @@ public static class EvaluateCommand
 
             var output = parsed.InvocationConfiguration.Output;
             if (parsed.GetValue(json))
-                output.WriteLine(ToJson(modelPath, metadata.Architecture, scored.DataSet, scored.Noise, test.Count, comparison));
+                output.WriteLine(ToJson(modelPath, metadata.Architecture, scored.DataSet, scored.Noise, test.Count, loaded.Precision.Used, comparison));
             else
-                WriteTable(output, $"{modelPath} ({metadata.Architecture}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {scored.Noise}", comparison);
+                WriteTable(output, $"{modelPath} ({metadata.Architecture}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {scored.Noise}{(loaded.Precision.Used == Precision.Float32 && parsed.GetValue(precision) == Precision.Float32 ? "" : $", denoised in {loaded.Precision}")}", comparison);
             return 0;
         });
         return command;
     }
 
-    internal static string ToJson(string modelPath, string architecture, DataSetKind dataSet, NoiseSpec noise, int images, DenoisingComparison comparison) =>
+    internal static string ToJson(string modelPath, string architecture, DataSetKind dataSet, NoiseSpec noise, int images, Precision precision, DenoisingComparison comparison) =>
         JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["model"] = modelPath,
@@ -79,6 +80,7 @@ public static class EvaluateCommand
             ["dataset"] = TypedOptions.Name(dataSet),
             ["noise"] = noise.ToString(),
             ["images"] = images,
+            ["precision"] = Precisions.Name(precision),
             ["noisy"] = Scores(comparison.Noisy),
             ["median3x3"] = Scores(comparison.Median),
             ["gaussian_blur"] = Scores(comparison.Blur),

@@ -56,6 +56,8 @@ public static class TrainCommand
                 nameof(TrainingOptions.Schedule), o => o.Schedule, (o, v) => o with { Schedule = v }),
             Setting(new Option<bool>("--fresh-noise") { Description = "Draw new noise for every batch instead of once for the training set." },
                 nameof(TrainingOptions.FreshNoise), o => o.FreshNoise, (o, v) => o with { FreshNoise = v }),
+            Setting(TypedOptions.Precision("The arithmetic of training, validation and scores (master weights and Adam stay fp32)."),
+                nameof(TrainingOptions.Precision), o => o.Precision, (o, v) => o with { Precision = v }),
         ];
 
         var command = new Command("train", "Train a denoiser on noisy images and save it (settings not given come from the architecture's recipe).")
@@ -116,6 +118,8 @@ public static class TrainCommand
             }
 
             ModelFile.Save(outputPath, model, trainer.Metadata());
+            if (trainer.Precision is { } precision && options.Precision == Precision.Auto)
+                writer.WriteLine($"precision {precision}");
             if (trainer.BudgetPlan is { } plan)
                 writer.WriteLine(plan);
             var last = trainer.History.Last;

@@ -21,6 +21,9 @@ internal static class TypedOptions
     public static Option<DenoisingLoss> Loss(string description) =>
         new("--loss") { Description = $"{description} One of {DenoisingLoss.ValidForms}.", CustomParser = r => Parse(r, DenoisingLoss.Parse) };
 
+    public static Option<Precision> Precision(string description) =>
+        new("--precision") { Description = $"{description} One of {Precisions.ValidForms}.", HelpName = "fp32|bf16|auto", CustomParser = r => Parse(r, Precisions.Parse) };
+
     public static Option<WeightFormat> WeightFormat(string description) =>
         new("--format") { Description = $"{description} One of safetensors, pytorch.", Required = true, CustomParser = r => Parse(r, ParseWeightFormat) };
 

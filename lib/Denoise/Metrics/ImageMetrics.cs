@@ -150,22 +150,50 @@ public static class ImageMetrics
     private static Tensor SsimMap(Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
-        Tensor Mean(Tensor t) => functional.avg_pool2d(t, SsimWindow, stride: 1);
-
         const double count = SsimWindow * SsimWindow;
         const double covarianceNorm = count / (count - 1);
         const double c1 = SsimK1 * SsimK1;
         const double c2 = SsimK2 * SsimK2;
 
-        var ux = Mean(x);
-        var uy = Mean(y);
-        var vx = covarianceNorm * (Mean(x * x) - ux * ux);
-        var vy = covarianceNorm * (Mean(y * y) - uy * uy);
-        var vxy = covarianceNorm * (Mean(x * y) - ux * uy);
+        // The five window means in one pass over a stacked tensor.
+        var means = WindowMeans(cat([x, y, x * x, y * y, x * y], 1));
+        var (ux, uy) = (means.narrow(1, 0, 1), means.narrow(1, 1, 1));
+        var vx = covarianceNorm * (means.narrow(1, 2, 1) - ux * ux);
+        var vy = covarianceNorm * (means.narrow(1, 3, 1) - uy * uy);
+        var vxy = covarianceNorm * (means.narrow(1, 4, 1) - ux * uy);
 
         var numerator = (2 * ux * uy + c1) * (2 * vxy + c2);
         var denominator = (ux * ux + uy * uy + c1) * (vx + vy + c2);
         return (numerator / denominator).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sides up to this take <see cref="WindowMeans"/>' band matrices; beyond, their cost (a row of the side's length per pixel) outgrows avg_pool2d's.</summary>
+    private const long BandMatrixSides = 256;
+
+    /// <summary>
+    /// The mean of every 7×7 window (stride 1, no padding) of each map of N×C×H×W, as an N×C×(W-6)×(H-6) tensor:
+    /// transposed, which the mean over each SSIM map does not see. On sides up to <see cref="BandMatrixSides"/> it is
+    /// two matrix products with a band of 1/7s (a row mean, then a column mean): libtorch's avg_pool2d took 2-4× as
+    /// long, forward and backward, on 28×28 to 256×256 images, and in the U-Net's training step SSIM's pooling cost
+    /// as much as a convolution (docs/performance.md).
+    /// </summary>
+    private static Tensor WindowMeans(Tensor maps)
+    {
+        var (height, width) = (maps.shape[2], maps.shape[3]);
+        if (height > BandMatrixSides || width > BandMatrixSides)
+            return functional.avg_pool2d(maps, SsimWindow, stride: 1).transpose(2, 3);
+        using var rows = Band(width, maps);
+        using var columns = Band(height, maps);
+        return maps.matmul(rows).transpose(2, 3).matmul(columns);
+    }
+
+    /// <summary>side × (side - 6): column j averages entries j..j+6.</summary>
+    private static Tensor Band(long side, Tensor like)
+    {
+        using var scope = NewDisposeScope();
+        var i = arange(side, device: like.device).unsqueeze(1);
+        var j = arange(side - SsimWindow + 1, device: like.device).unsqueeze(0);
+        return (i.ge(j) & i.lt(j + SsimWindow)).to_type(like.dtype).div_(SsimWindow).MoveToOuterDisposeScope();
     }
 
     private static Tensor PsnrFromMse(Tensor mse) => 10 * (1.0 / mse).log10();

@@ -48,6 +48,14 @@ public abstract class Denoiser : Module<Tensor, Tensor>
     public virtual Tensor ForwardLogits(Tensor input) =>
         throw new NotSupportedException($"{Architecture} has no logits: its output is not a sigmoid");
 
+    /// <summary>
+    /// The floating type the network computes in, which its inputs must have: float32, or bfloat16 for the network of a
+    /// <see cref="BFloat16Copy"/> (whose normalisation layers alone keep float32). Tests run float64 models.
+    /// </summary>
+    public ScalarType InputType => parameters().Any(p => p.dtype == ScalarType.BFloat16)
+        ? ScalarType.BFloat16
+        : parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
+
     /// <summary>The number of weights and biases.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 

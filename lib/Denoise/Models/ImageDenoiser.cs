@@ -26,8 +26,9 @@ public static class ImageDenoiser
 
     /// <summary>
     /// Denoises N×1×H×W images (also H×W or N×H×W) with <paramref name="model"/> in eval mode without gradients,
-    /// <paramref name="batchSize"/> images at a time; returns a float32 tensor of the input's shape on the input's
-    /// device. The model's training/eval mode is restored afterwards.
+    /// <paramref name="batchSize"/> images at a time, in the model's own precision (<see cref="Denoiser.InputType"/>: a
+    /// <see cref="BFloat16Copy"/>'s network computes in bf16); returns a float32 tensor of the input's shape on the
+    /// input's device. The model's training/eval mode is restored afterwards.
     /// </summary>
     /// <param name="workers">
     /// Parallel workers with one intra-op thread each; 1 (the default) runs on the calling thread with its torch
@@ -49,7 +50,8 @@ public static class ImageDenoiser
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var batch = ImageBatch.AsBatch(images, nameof(images)).to_type(ScalarType.Float32);
+            // A bf16 network (BFloat16Copy) takes bf16 images; what it returns goes back to float32 at the end.
+            var batch = ImageBatch.AsBatch(images, nameof(images)).to_type(model.InputType);
             var (count, height, width) = (batch.shape[0], batch.shape[2], batch.shape[3]);
             var tile = RoundUp(tileSize, model.TileGrid);
             var multiple = model.SizeMultiple;
@@ -63,7 +65,7 @@ public static class ImageDenoiser
             }
             else
                 result = InTiles(model, batch, TileShape(height, width, tile, model.TileGrid), RoundUp(model.ReceptiveRadius, model.TileGrid));
-            return result.reshape(images.shape).MoveToOuterDisposeScope();
+            return result.to_type(ScalarType.Float32).reshape(images.shape).MoveToOuterDisposeScope();
         }
         finally
         {

@@ -34,6 +34,7 @@ public static class Architectures
                 Schedule = LearningRateSchedule.Cosine,
                 FreshNoise = true,
                 Minutes = 15,
+                Precision = Precision.Auto,
             }));
     }
 
@@ -80,4 +81,22 @@ public static class Architectures
 
     /// <summary>A new model of architecture <paramref name="name"/>, its weights drawn from <paramref name="seed"/>.</summary>
     public static Denoiser Create(string name, long seed) => Get(name).Create(seed);
+
+    /// <summary>
+    /// A bf16 copy of <paramref name="master"/> (mixed precision), built from a new model of its architecture: the copy
+    /// holds the master's current weights; the caller disposes it.
+    /// </summary>
+    public static BFloat16Copy CreateBFloat16Copy(Denoiser master)
+    {
+        var twin = Create(master.Architecture, seed: 0);
+        try
+        {
+            return new BFloat16Copy(master, twin);
+        }
+        catch
+        {
+            twin.Dispose();
+            throw;
+        }
+    }
 }

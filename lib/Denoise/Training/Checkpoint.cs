@@ -28,9 +28,10 @@ public static class Checkpoint
     /// <summary>
     /// A trainer (with a new model, which the caller then owns) in the state <paramref name="path"/> was saved in,
     /// ready to continue to <paramref name="epochs"/> (default: the epochs its run planned; with a time budget, those
-    /// the budget chose).
+    /// the budget chose). A run with precision auto chooses again on this machine (<paramref name="probe"/>, default:
+    /// this machine's).
     /// </summary>
-    public static Trainer Resume(string path, int? epochs = null)
+    public static Trainer Resume(string path, int? epochs = null, PrecisionProbe? probe = null)
     {
         using var file = ModelFile.Open(path, Kind);
         var (metadata, saved) = RunOf(file);
@@ -40,7 +41,7 @@ public static class Checkpoint
         Trainer? trainer = null;
         try
         {
-            trainer = new Trainer(model, options, metadata.History);
+            trainer = new Trainer(model, options, metadata.History, probe: probe);
             trainer.LoadOptimizerState(file.Reader);
             return trainer;
         }

@@ -12,34 +12,43 @@ namespace Denoise.Training;
 /// images as targets, reshuffled every epoch with a generator seeded from (seed, epoch) (<see cref="RunSeeds"/>),
 /// validation loss after each epoch, and an atomic <see cref="Checkpoint"/> (weights, Adam moments and steps, options,
 /// history) that <see cref="Checkpoint.Resume"/> continues from exactly. Each step is the model's fast step where it has
-/// one, else the plain step (<see cref="TrainingStep.For"/>). With a time budget (<see cref="TrainingOptions.Minutes"/>)
-/// a <see cref="TimeBudget"/> plans the epochs. The trainer owns its optimiser; the model stays the caller's.
+/// one, else the plain step (<see cref="TrainingStep.For"/>), in the options' <see cref="TrainingOptions.Precision"/>:
+/// for auto, <see cref="Fit"/> first times a few steps both ways (<see cref="PrecisionProbe"/>); validation and quality
+/// scores run in the same precision. With a time budget (<see cref="TrainingOptions.Minutes"/>) a
+/// <see cref="TimeBudget"/> plans the epochs (auto's timing comes off the budget). The trainer owns its optimiser; the
+/// model stays the caller's.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     private readonly Adam optimizer;
-    private readonly TrainingStep step;
     private readonly TrainingHistory history;
     private readonly TimeProvider clock;
+    private readonly PrecisionProbe probe;
+    private TrainingStep? step;
     private TimeBudget? budget;
 
     /// <param name="clock">Times the epochs and any time budget; the system's clock unless a test gives its own.</param>
-    public Trainer(Denoiser model, TrainingOptions options, TimeProvider? clock = null)
-        : this(model, options, [], clock)
+    /// <param name="probe">Resolves <see cref="Training.Precision.Auto"/>: this machine's unless a test gives the CPU's answer and a clock.</param>
+    public Trainer(Denoiser model, TrainingOptions options, TimeProvider? clock = null, PrecisionProbe? probe = null)
+        : this(model, options, [], clock, probe)
     {
     }
 
     /// <summary>A trainer that continues after the <paramref name="completed"/> epochs (<see cref="Checkpoint.Resume"/>).</summary>
-    internal Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, TimeProvider? clock = null)
+    internal Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, TimeProvider? clock = null,
+        PrecisionProbe? probe = null)
     {
         options.Validate();
+        TrainingStep.RequireFits(model, options.Loss);
         Model = model;
         Options = options;
         PlannedEpochs = options.Epochs;
         this.clock = clock ?? TimeProvider.System;
+        this.probe = probe ?? PrecisionProbe.ForThisMachine();
         history = new TrainingHistory(completed);
         optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
-        step = TrainingStep.For(model, optimizer, options.Loss);
+        if (options.Precision != Training.Precision.Auto)
+            Use(new PrecisionChoice(options.Precision, "as asked"));
     }
 
     public Denoiser Model { get; }
@@ -57,6 +66,12 @@ public sealed class Trainer : IDisposable
 
     public int CompletedEpochs => history.Count;
 
+    /// <summary>
+    /// The precision the steps, the validation and the quality scores compute in, and why; with
+    /// <see cref="Training.Precision.Auto"/>, null until <see cref="Fit"/> has timed both.
+    /// </summary>
+    public PrecisionChoice? Precision { get; private set; }
+
     /// <summary>The learning rate of the latest step (the schedule sets it before each step).</summary>
     public double LearningRate => optimizer.ParamGroups.First().LearningRate;
 
@@ -72,10 +87,11 @@ public sealed class Trainer : IDisposable
         CheckPairs(data.NoisyTrain, data.CleanTrain, "training");
         CheckPairs(data.NoisyValidation, data.CleanValidation, "validation");
         if (Options.Minutes is { } minutes && CompletedEpochs == 0)
-        {
             budget = new TimeBudget(TimeSpan.FromMinutes(minutes), clock);
+        if (step is null)
+            Use(ChoosePrecision(data));
+        if (budget is not null && budget.Epochs == 0)
             PlannedEpochs = PlanWithin(data, budget);
-        }
         var count = data.CleanTrain.shape[0];
         var batchSize = Options.BatchSize;
         var batches = (int)((count + batchSize - 1) / batchSize);
@@ -100,7 +116,7 @@ public sealed class Trainer : IDisposable
                     : data.NoisyTrain.index_select(0, index);
                 foreach (var group in optimizer.ParamGroups)
                     group.LearningRate = Options.LearningRateAt((epoch - 1L) * batches + batch, (long)PlannedEpochs * batches);
-                var loss = step.Step(noisy, clean);
+                var loss = step!.Step(noisy, clean);
                 // Once NaN or infinite, always: stop at once rather than train on and save nothing usable.
                 if (!float.IsFinite(loss.item<float>()))
                     throw new TrainingDivergedException(epoch, batch + 1, batches, loss.item<float>(), LearningRate);
@@ -117,7 +133,7 @@ public sealed class Trainer : IDisposable
                 throw new TrainingDivergedException(epoch, null, batches, valLoss, LearningRate);
             var quality = Score(data, Options.QualityImages);
             var elapsed = clock.GetElapsedTime(started);
-            var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
+            var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim, step!.Precision);
             history.Add(record);
             if (budget is not null)
                 PlannedEpochs = budget.AfterEpoch(epoch, record.Seconds);
@@ -143,12 +159,20 @@ public sealed class Trainer : IDisposable
         return history;
     }
 
-    /// <summary>The mean loss of the model's outputs against <paramref name="clean"/>, in eval mode without gradients.</summary>
+    /// <summary>
+    /// The mean loss of the model's outputs against <paramref name="clean"/>, in eval mode without gradients, in the
+    /// trainer's <see cref="Precision"/> (fp32 while auto is not yet resolved).
+    /// </summary>
     public double Evaluate(Tensor noisy, Tensor clean)
     {
         CheckPairs(noisy, clean, "validation");
-        return MeanLoss(Model, Options.Loss, noisy, clean);
+        using var copy = InferenceCopy();
+        return MeanLoss(copy?.Network ?? Model, Options.Loss, noisy, clean);
     }
+
+    /// <summary>A bf16 copy of the model as it is now when the trainer computes in bf16, else null (the model itself computes).</summary>
+    private BFloat16Copy? InferenceCopy() =>
+        Precision?.Used == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(Model) : null;
 
     /// <summary>
     /// Images per forward call when the trainer only evaluates (validation loss, quality scores), whatever the training
@@ -174,7 +198,7 @@ public sealed class Trainer : IDisposable
         {
             using var scope = NewDisposeScope();
             var size = Math.Min(EvaluationChunk, count - start);
-            var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size), clean.narrow(0, start, size));
+            var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size).to_type(model.InputType), clean.narrow(0, start, size));
             sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, loss) ?? loss.Of(model, noisyBatch, cleanBatch), alpha: size);
         }
 
@@ -188,7 +212,8 @@ public sealed class Trainer : IDisposable
             return null;
         using var scope = NewDisposeScope();
         var n = Math.Min(images, data.CleanValidation.shape[0]);
-        var denoised = ImageDenoiser.Denoise(Model, data.NoisyValidation.narrow(0, 0, n), EvaluationChunk);
+        using var copy = InferenceCopy();
+        var denoised = ImageDenoiser.Denoise(copy?.Network ?? Model, data.NoisyValidation.narrow(0, 0, n), EvaluationChunk);
         return ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, n), denoised);
     }
 
@@ -199,12 +224,10 @@ public sealed class Trainer : IDisposable
     private int PlanWithin(TrainingData data, TimeBudget budget)
     {
         using var scope = NewDisposeScope();
-        using var twin = Architectures.Create(Model.Architecture, Options.Seed);
-        using (no_grad())
-            foreach (var (to, from) in twin.parameters().Zip(Model.parameters()))
-                to.copy_(from);
+        using var twin = Twin();
         using var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
-        using var probe = TrainingStep.For(twin, adam, Options.Loss);
+        using var probe = TrainingStep.For(twin, adam, Options.Loss, precision: step!.Precision);
+        using var twinCopy = step.Precision == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(twin) : null;
         var count = data.CleanTrain.shape[0];
         var size = (int)Math.Min(Options.BatchSize, count);
         var clean = data.CleanTrain.narrow(0, 0, size);
@@ -214,8 +237,56 @@ public sealed class Trainer : IDisposable
         var validationBatches = (data.CleanValidation.shape[0] + validationSize - 1) / validationSize
             + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
         return budget.Start(() => probe.Step(noisy, clean).Dispose(), batches,
-            () => MeanLoss(twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
+            () => MeanLoss(twinCopy?.Network ?? twin, Options.Loss, data.NoisyValidation.narrow(0, 0, validationSize),
                 data.CleanValidation.narrow(0, 0, validationSize)), validationBatches);
+    }
+
+    /// <summary>A new model with the model's weights, for timings that must not touch the model or its optimiser.</summary>
+    private Denoiser Twin()
+    {
+        var twin = Architectures.Create(Model.Architecture, Options.Seed);
+        using var noGrad = no_grad();
+        foreach (var (to, from) in twin.parameters().Zip(Model.parameters()))
+            to.copy_(from);
+        return twin;
+    }
+
+    /// <summary>The steps' precision from here on, and the step that computes in it.</summary>
+    private void Use(PrecisionChoice choice)
+    {
+        Precision = choice;
+        step = TrainingStep.For(Model, optimizer, Options.Loss, precision: choice.Used);
+    }
+
+    /// <summary>
+    /// What auto means for this run on this machine: <see cref="PrecisionProbe"/> times training steps of twins of the
+    /// model (the model and its optimiser are not touched) on the first batch, in fp32 and in bf16.
+    /// </summary>
+    private PrecisionChoice ChoosePrecision(TrainingData data)
+    {
+        using var scope = NewDisposeScope();
+        var size = (int)Math.Min(Options.BatchSize, data.CleanTrain.shape[0]);
+        var clean = data.CleanTrain.narrow(0, 0, size);
+        var noisy = Options.Noise.Apply(clean, Options.Seed);
+        var made = new Stack<IDisposable>();
+        try
+        {
+            return probe.Choose(Options.Precision, precision =>
+            {
+                var twin = Twin();
+                made.Push(twin);
+                var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
+                made.Push(adam);
+                var twinStep = TrainingStep.For(twin, adam, Options.Loss, precision: precision);
+                made.Push(twinStep);
+                return () => twinStep.Step(noisy, clean).Dispose();
+            }, $"a training step of {size} images");
+        }
+        finally
+        {
+            while (made.TryPop(out var disposable))
+                disposable.Dispose();
+        }
     }
 
     /// <summary>How a time budget (<see cref="TrainingOptions.Minutes"/>) became a number of epochs, once it has; else null.</summary>
@@ -238,7 +309,7 @@ public sealed class Trainer : IDisposable
 
     public void Dispose()
     {
-        step.Dispose();
+        step?.Dispose();
         optimizer.Dispose();
     }
 

@@ -74,6 +74,12 @@ public sealed record TrainingOptions
 
     /// <summary>The longest time budget: a week.</summary>
     public const double MaxMinutes = 7 * 24 * 60;
+    /// <summary>
+    /// The arithmetic of the training steps, the validation and the quality scores: fp32, bf16 (mixed precision, master
+    /// weights and Adam in fp32) or auto, which each session of the run resolves on its machine (<see cref="PrecisionProbe"/>);
+    /// what each epoch used is in its <see cref="EpochRecord.Precision"/>.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Float32;
 
     /// <summary>After every epoch, score PSNR and SSIM on this many validation images (0: don't), for quality-over-time curves.</summary>
     public int QualityImages { get; init; }
@@ -110,5 +116,6 @@ public sealed record TrainingOptions
         Require(Epsilon > 0 && double.IsFinite(Epsilon), nameof(Epsilon), $"must be positive, got {Epsilon}");
         Require(Minutes is null or (> 0 and <= MaxMinutes), nameof(Minutes), $"must be above 0 and at most {MaxMinutes} (a week), got {Minutes}");
         Require(QualityImages >= 0, nameof(QualityImages), $"must be 0 or more, got {QualityImages}");
+        Require(Enum.IsDefined(Precision), nameof(Precision), $"must be fp32, bf16 or auto, got {(int)Precision}");
     }
 }

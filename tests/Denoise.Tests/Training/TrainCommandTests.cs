@@ -50,6 +50,26 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Training_in_bf16_is_recorded_in_the_model_file_and_continued_by_resume()
+    {
+        var path = Path.Combine(folder, "m.dat");
+        var (code, output, error) = Run((_, _) => SyntheticPairs.Make(16, 4, 1),
+            "train", "--epochs", "1", "--batch", "8", "--precision", "bf16", "--output", path);
+        Assert.Equal((0, ""), (code, error));
+        Assert.Contains("  bf16", output);
+
+        var (resumed, resumedOutput, resumedError) = Run((_, _) => SyntheticPairs.Make(16, 4, 1),
+            "train", "--resume", "--epochs", "2", "--output", path);
+
+        Assert.Equal((0, ""), (resumed, resumedError));
+        Assert.Contains("epoch 2/2", resumedOutput);
+        var (model, metadata) = ModelFile.Load(path);
+        model.Dispose();
+        Assert.Equal(Precision.BFloat16, metadata.Training!.Precision);
+        Assert.Equal([Precision.BFloat16, Precision.BFloat16], metadata.History.Select(r => r.Precision));
+    }
+
+    [Fact]
     public void Without_output_a_model_is_named_after_what_it_holds_and_replaces_no_other()
     {
         var seedModel = Path.Combine(folder, "conv-autoencoder.dat");
@@ -118,6 +138,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--seed", "7", "--seed 42, not 7")]
     [InlineData("--loss", "mse", "--loss bce, not mse")]
     [InlineData("--arch", "test-other", "--arch conv-autoencoder, not test-other")]
+    [InlineData("--precision", "bf16", "--precision fp32, not bf16")]
     public void Resume_refuses_any_setting_other_than_the_checkpoints(string option, string value, string expected)
     {
         Architectures.Register(new Architecture("test-other", "another name for the seed network", seed => new OtherName(seed), new TrainingOptions()));
