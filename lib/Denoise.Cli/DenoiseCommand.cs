@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Denoise.Imaging;
 using Denoise.IO;
+using Denoise.Models;
 using static TorchSharp.torch;
 
 namespace Denoise.Cli;
@@ -25,7 +26,8 @@ public static class DenoiseCommand
             Description = "The output .png file, or for a folder input a folder (each image under its own name, as .png).",
             Required = true,
         };
-        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output };
+        var ensemble = TypedOptions.Ensemble();
+        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output, ensemble };
         command.SetAction(parsed =>
         {
             using var loaded = LoadedModel.Load(parsed.GetValue(model)!);
@@ -39,7 +41,7 @@ public static class DenoiseCommand
                 using var scope = NewDisposeScope();
                 try
                 {
-                    var cleaned = loaded.Denoise(GrayImage.Load(inputPath).unsqueeze(0));
+                    var cleaned = loaded.Denoise(GrayImage.Load(inputPath).unsqueeze(0), parsed.GetValue(ensemble));
                     GrayImage.Save(cleaned[0], outputPath);
                 }
                 catch (Exception e) when (written > 0 && e is IOException or InvalidDataException or UnauthorizedAccessException)

@@ -13,12 +13,12 @@ internal sealed record LoadedModel(string Path, Denoiser Network, ModelMetadata 
         return new LoadedModel(path, network, metadata);
     }
 
-    /// <summary><see cref="ImageDenoiser.Denoise(Denoiser, Tensor, int, int)"/>, with the model file named in its errors.</summary>
-    public Tensor Denoise(Tensor images)
+    /// <summary><see cref="ImageDenoiser.Denoise(Denoiser, Tensor, int, int, SelfEnsemble)"/>, with the model file named in its errors.</summary>
+    public Tensor Denoise(Tensor images, SelfEnsemble ensemble = SelfEnsemble.None)
     {
         try
         {
-            return ImageDenoiser.Denoise(Network, images);
+            return ImageDenoiser.Denoise(Network, images, ensemble: ensemble);
         }
         catch (InvalidDataException e)
         {

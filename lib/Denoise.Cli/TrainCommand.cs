@@ -44,7 +44,7 @@ public static class TrainCommand
             Setting(new Option<long>("--seed") { Description = "Seed for initial weights, noise and shuffling." },
                 nameof(TrainingOptions.Seed), o => o.Seed, (o, v) => o with { Seed = v }),
             Setting(epochs, nameof(TrainingOptions.Epochs), o => o.Epochs, (o, v) => o with { Epochs = v, Minutes = null }),
-            Setting(new Option<double?>("--minutes") { Description = "A time budget: the epochs that fit it are chosen at the start (by timing a few steps), corrected after the first epoch by its time, and recorded in the model file." },
+            Setting(new Option<double?>("--minutes") { Description = "A time budget: the epochs that end nearest it are chosen at the start (by timing a few steps), planned again after every epoch from the epochs' times, and recorded in the model file." },
                 nameof(TrainingOptions.Minutes), o => o.Minutes, (o, v) => o with { Minutes = v }),
             Setting(new Option<int>("--batch") { Description = "Images per batch." },
                 nameof(TrainingOptions.BatchSize), o => o.BatchSize, (o, v) => o with { BatchSize = v }),
@@ -56,6 +56,10 @@ public static class TrainCommand
                 nameof(TrainingOptions.Schedule), o => o.Schedule, (o, v) => o with { Schedule = v }),
             Setting(new Option<bool>("--fresh-noise") { Description = "Draw new noise for every batch instead of once for the training set." },
                 nameof(TrainingOptions.FreshNoise), o => o.FreshNoise, (o, v) => o with { FreshNoise = v }),
+            Setting(new Option<double>("--ema") { Description = "Keep an exponential moving average of the weights with this decay per step (0: none; e.g. 0.999), and validate and save the average." },
+                nameof(TrainingOptions.EmaDecay), o => o.EmaDecay, (o, v) => o with { EmaDecay = v }),
+            Setting(TypedOptions.Augmentation("How each batch's digits are moved (up to PIXELS each way, black filling in), scaled and set in strips of several digits before the noise goes on, drawn afresh for every batch (needs --fresh-noise)."),
+                nameof(TrainingOptions.Augmentation), o => o.Augmentation, (o, v) => o with { Augmentation = v }),
         ];
 
         var command = new Command("train", "Train a denoiser on noisy images and save it (settings not given come from the architecture's recipe).")
@@ -105,7 +109,7 @@ public static class TrainCommand
                 }
             }
 
-            ModelFile.Save(outputPath, model, trainer.Metadata());
+            ModelFile.Save(outputPath, trainer.Result, trainer.Metadata());
             if (trainer.BudgetPlan is { } plan)
                 writer.WriteLine(plan);
             var last = trainer.History.Last;

@@ -19,6 +19,22 @@ internal static class TypedOptions
     public static Option<DenoisingLoss> Loss(string description) =>
         new("--loss") { Description = $"{description} One of {DenoisingLoss.ValidForms}.", CustomParser = r => Parse(r, DenoisingLoss.Parse) };
 
+    public static Option<DigitAugmentation> Augmentation(string description) =>
+        new("--augment") { Description = $"{description} Forms: {DigitAugmentation.ValidForms}.", CustomParser = r => Parse(r, DigitAugmentation.Parse) };
+
+    /// <summary>--ensemble, default none; its help states what it costs.</summary>
+    public static Option<SelfEnsemble> Ensemble() =>
+        new("--ensemble")
+        {
+            Description = "Self-ensembling: also denoise each image mirrored (flips: 4 passes) or mirrored and turned by 90 degrees (dihedral: 8 passes), turn the outputs back and average them. Costs 4 or 8 times the time of one pass.",
+            HelpName = "none|flips|dihedral",
+            DefaultValueFactory = _ => SelfEnsemble.None,
+            CustomParser = r => Parse(r, SelfEnsembles.Parse),
+        };
+
+    public static Option<DigitLayout> Layout(string description) =>
+        new("--layout") { Description = description, HelpName = "centred|shifted|strips", CustomParser = r => Parse(r, DigitLayouts.Parse) };
+
     public static Option<WeightFormat> WeightFormat(string description) =>
         new("--format") { Description = $"{description} One of safetensors, pytorch.", Required = true, CustomParser = r => Parse(r, ParseWeightFormat) };
 
