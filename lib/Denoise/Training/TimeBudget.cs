@@ -13,10 +13,11 @@ namespace Denoise.Training;
 public sealed class TimeBudget
 {
     /// <summary>
-    /// A plan is kept while the end it predicts lies within this share of an epoch of the budget's end: re-planning at
-    /// every epoch for a few seconds' swing would move a cosine schedule's learning rate to and fro for nothing.
+    /// A plan is kept while the end it predicts lies within half an epoch of the budget's end, that is while no other
+    /// number of epochs ends nearer: re-planning for a few seconds' swing would move a cosine schedule's learning rate
+    /// to and fro for nothing.
     /// </summary>
-    public const double Tolerance = 0.6;
+    public const double Tolerance = 0.5;
 
     /// <summary>The epochs whose median gives an epoch's length: the latest ones, as the machine is now.</summary>
     public const int EpochsTimed = 3;
@@ -89,6 +90,10 @@ public sealed class TimeBudget
         Plan += string.Create(CultureInfo.InvariantCulture, $"; after epoch {completed} ({typical:0} s each): {Describe(Epochs)}");
         return Epochs;
     }
+
+    /// <summary>Adds to <see cref="Plan"/> the time the run took by the budget's clock, once its last epoch has ended.</summary>
+    public void Finish() =>
+        Plan += string.Create(CultureInfo.InvariantCulture, $"; ended after {Spent.TotalSeconds:0} s of {Budget.TotalSeconds:0} s");
 
     /// <summary>
     /// The seconds one call of <paramref name="run"/> takes: two untimed calls first (new worker threads, Adam's state,

@@ -132,6 +132,7 @@ public sealed class Trainer : IDisposable
                 { RunningLoss = trainLoss, Elapsed = elapsed });
         }
 
+        budget?.Finish();
         return history;
     }
 

@@ -58,7 +58,8 @@ public sealed class TimeBudgetTests
         Assert.Equal([20, 30], plans.Take(2));
         Assert.All(plans.Skip(1), plan => Assert.Equal(30, plan));
         Assert.InRange(budget.Spent.TotalSeconds, 600 - 10, 600 + 10);   // 610 s: within half an epoch of 20 s
-        Assert.Equal("time budget 10 min: 10000 epochs of about 0 s each, as timed at the start; after epoch 1 (30 s each): 20 epochs; after epoch 2 (20 s each): 30 epochs", budget.Plan);
+        budget.Finish();
+        Assert.Equal("time budget 10 min: 10000 epochs of about 0 s each, as timed at the start; after epoch 1 (30 s each): 20 epochs; after epoch 2 (20 s each): 30 epochs; ended after 610 s of 600 s", budget.Plan);
     }
 
     [Theory]
@@ -102,9 +103,9 @@ public sealed class TimeBudgetTests
         clock.Advance(10);
         Assert.Equal(10, budget.AfterEpoch(1));   // 90 s left: 9 more of 10 s
         clock.Advance(10.5);
-        Assert.Equal(10, budget.AfterEpoch(2));   // 79.5 s left, 8 more of 10.5 s end 4.5 s late: within 0.6 of an epoch
+        Assert.Equal(10, budget.AfterEpoch(2));   // 79.5 s left, 8 more of 10.5 s end 4.5 s late: within half an epoch
         clock.Advance(13);
-        // The median of 10.5 and 13 s is 11.75 s: 66.5 s left, 7 more end 15.75 s late, more than 0.6 of an epoch;
+        // The median of 10.5 and 13 s is 11.75 s: 66.5 s left, 7 more end 15.75 s late, more than half an epoch;
         // 5.66 of 11.75 s fit, so 3 + 6 (nearest).
         Assert.Equal(9, budget.AfterEpoch(3));
     }

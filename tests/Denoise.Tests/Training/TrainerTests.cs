@@ -315,7 +315,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(options, trainer.Options);   // the options stay as given
         Assert.Equal(options with { Epochs = 3 }, Checkpoint.Read(checkpoint).Training);   // the choice is recorded
         Assert.Equal(options with { Epochs = 3 }, trainer.Metadata().Training);
-        Assert.Equal($"time budget 0.2 min: {TimeBudget.MostEpochs} epochs of about 0 s each, as timed at the start; after epoch 1 (4 s each): 3 epochs", trainer.BudgetPlan);
+        Assert.Equal($"time budget 0.2 min: {TimeBudget.MostEpochs} epochs of about 0 s each, as timed at the start; after epoch 1 (4 s each): 3 epochs; ended after 12 s of 12 s", trainer.BudgetPlan);
         // Timing used a twin: the first epoch's loss is the one an untimed run would see.
         using var plainModel = new ConvAutoencoder(seed: 3);
         using var plain = new Trainer(plainModel, Tiny(epochs: 1));
