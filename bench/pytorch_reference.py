@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """PyTorch reference for `denoise bench`: our architectures trained and run in PyTorch, as the peer we compare with.
 
-The seed model (--arch conv-autoencoder) is the convolutional autoencoder of the Keras denoising notebook this
-project re-creates. Two modes, same mathematics (same model, Glorot-uniform init, the recipe's Adam settings, loss
-and Gaussian noise as our side passes them, batch 256):
-  pytorch        the loop a PyTorch user writes: model(x) -> sigmoid -> F.binary_cross_entropy
-  pytorch_tuned  the same step with the mathematically equivalent tricks our C# fast step uses
-                 (gradient accumulation over cache-sized chunks, ReLU after max-pool, channels-last max-pool,
-                 BCE with logits, phase-decomposed last upsample+conv, zero_grad(set_to_none)).
+The network of --arch NAME is the class named like it (conv-autoencoder -> ConvAutoencoder), here or in a file given
+with --networks (an architecture registered outside the library brings its peer that way). The seed model
+(--arch conv-autoencoder) is the convolutional autoencoder of the Keras denoising notebook this project re-creates.
+Two modes, same mathematics (same model, the recipe's Adam settings, loss and noise as our side passes them, batch 256):
+  pytorch        the loop a PyTorch user writes: model(x) (-> sigmoid for a sigmoid output) -> loss -> backward -> step
+  pytorch_tuned  the same step with what our C# fast step does for that model, chosen by what the network supports
+                 (tuned_path): a `phased_logits` method (the seed model: chunks, ReLU after max-pool, channels-last
+                 max-pool, BCE with logits, phase-decomposed last upsample+conv), a forward that takes channels_last
+                 (the U-Net: chunks with channels-last activations), or else the plain step, as ours takes it for a
+                 model without a fast path or with batch statistics (BatchNorm: chunks would change what it computes).
 Prints one JSON object: train/infer images per second, batch-1 latency, peak RSS, data-load time.
 """
 import argparse
+import importlib.util
+import inspect
 import json
 import os
 import resource
@@ -46,6 +51,10 @@ class ConvAutoencoder(nn.Module):
         x = F.interpolate(F.relu(self.decode1(x)), scale_factor=2, mode="nearest")
         x = F.interpolate(F.relu(self.decode2(x)), scale_factor=2, mode="nearest")
         return self.output(x)  # logits; the idiomatic loop applies sigmoid itself
+
+    def phased_logits(self, x):
+        """The fast path's logits as (N, 4, H/2, W/2) phases, what our C# PhasedForward computes."""
+        return fast_logits_phased(self, x)
 
     sigmoid_output = True
 
@@ -84,7 +93,39 @@ class UNet(nn.Module):
         return F.leaky_relu(y, 0.01) if self.training else y.clamp(0, 1)
 
 
-ARCHITECTURES = {"conv-autoencoder": ConvAutoencoder, "unet": UNet}
+def network_class(arch, network_files=()):
+    """The network class of an architecture name: the class named like it (conv-autoencoder -> ConvAutoencoder, case
+    and dashes aside), in this file or in one of network_files (Python files defining nn.Module classes)."""
+    modules = [globals()]
+    for path in network_files:
+        spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
+        if spec is None or not os.path.isfile(path):
+            raise SystemExit(f"--networks {path}: no such Python file")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        modules.append(vars(module))
+    wanted = arch.replace("-", "").lower()
+    for names in modules:
+        for name, value in names.items():
+            if isinstance(value, type) and issubclass(value, nn.Module) and name.lower() == wanted:
+                return value
+    raise SystemExit(f"--arch {arch}: no network class named like it in bench/pytorch_reference.py"
+                     f"{''.join(', ' + p for p in network_files)}; add one (see docs/architecture.md, adding a model)")
+
+
+def has_batch_statistics(model):
+    """BatchNorm (or a norm that tracks running statistics): chunks of a batch would each get their own statistics."""
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) or getattr(m, "track_running_stats", False)
+               for m in model.modules())
+
+
+def tuned_path(model):
+    """What the tuned mode runs for this network, by what it supports: "phased", "channels_last" or "plain"."""
+    if hasattr(model, "phased_logits"):
+        return "phased"
+    if "channels_last" in inspect.signature(model.forward).parameters and not has_batch_statistics(model):
+        return "channels_last"
+    return "plain"
 
 
 # Row (and column) mixing of a 3x3 kernel over a nearest-upsampled image, per output phase:
@@ -131,15 +172,53 @@ def load_mnist(folder):
     return torch.from_numpy(images.astype(np.float32) / 255.0)
 
 
-def make_batches(images, count, seed, sigma):
-    """Noisy/clean batch pairs: Gaussian noise of the training recipe's sigma, clipped to [0, 1]."""
+def parse_noise(text):
+    """A noise of our NoiseSpec text form ("gaussian:0.5", "saltpepper:0.1", "poisson:30", "speckle:0.3", or a range
+    such as "gaussian:0.1-0.9", from which each image draws its own level) as a function (clean, generator) -> noisy,
+    the same formulas as lib/Denoise/Noise, clipped to [0, 1]."""
+    kind, _, value = text.partition(":")
+    # A range splits at a '-' that is neither a leading sign nor an exponent's, as NoiseSpec.Parse splits it.
+    split = next((i for i in range(1, len(value)) if value[i] == "-" and value[i - 1] not in "eE"), None)
+    try:
+        low, high = (float(value), None) if split is None else (float(value[:split]), float(value[split + 1:]))
+    except ValueError:
+        raise SystemExit(f"--noise {text}: not a noise of the form kind:level or kind:low-high")
+
+    def levels(clean, g):
+        if high is None:
+            return torch.tensor(low)
+        return torch.empty(clean.shape[0], 1, 1, 1).uniform_(low, high, generator=g)
+
+    def gaussian(clean, g):
+        return clean + levels(clean, g) * torch.randn(clean.shape, generator=g)
+
+    def saltpepper(clean, g):
+        half = levels(clean, g) / 2
+        u = torch.rand(clean.shape, generator=g)
+        return clean.masked_fill(u < half, 0).masked_fill(u >= 1 - half, 1)
+
+    def poisson(clean, g):
+        peak = levels(clean, g)
+        return torch.poisson(clean.clamp(0, 1) * peak, generator=g) / peak
+
+    def speckle(clean, g):
+        return clean * (1 + levels(clean, g) * torch.randn(clean.shape, generator=g))
+
+    kinds = {"gaussian": gaussian, "saltpepper": saltpepper, "poisson": poisson, "speckle": speckle}
+    if kind.strip().lower() not in kinds:
+        raise SystemExit(f"--noise {text}: unknown kind; use {', '.join(kinds)}")
+    corrupt = kinds[kind.strip().lower()]
+    return lambda clean, g: corrupt(clean, g).clamp_(0, 1)
+
+
+def make_batches(images, count, seed, noise):
+    """Noisy/clean batch pairs with the training recipe's noise."""
     g = torch.Generator().manual_seed(seed)
     out = []
     for _ in range(count):
         idx = torch.randint(0, images.shape[0], (BATCH,), generator=g)
         clean = images.index_select(0, idx)
-        noisy = (clean + sigma * torch.randn(clean.shape, generator=g)).clamp_(0, 1)
-        out.append((noisy, clean))
+        out.append((noise(clean, g), clean))
     return out
 
 
@@ -175,8 +254,9 @@ def loss_function(name):
 
 
 def outputs(model, x):
-    """What the network returns as images: the sigmoid of the seed model's logits, the U-Net's output as it is."""
-    return torch.sigmoid(model(x)) if model.sigmoid_output else model(x)
+    """What the network returns as images: the sigmoid of logits for a network with sigmoid_output (the seed model),
+    else its output as it is."""
+    return torch.sigmoid(model(x)) if getattr(model, "sigmoid_output", False) else model(x)
 
 
 def train_step_idiomatic(model, opt, noisy, clean, loss_fn):
@@ -192,7 +272,7 @@ def train_step_tuned(model, opt, noisy, clean, chunk):
     total = None
     for s in range(0, BATCH, chunk):
         x, t = noisy[s:s + chunk], clean[s:s + chunk]
-        logits = fast_logits_phased(model, x)
+        logits = model.phased_logits(x)
         loss = F.binary_cross_entropy_with_logits(logits, F.pixel_unshuffle(t, 2)) * (x.shape[0] / BATCH)
         loss.backward()
         total = loss.detach() if total is None else total + loss.detach()
@@ -200,9 +280,9 @@ def train_step_tuned(model, opt, noisy, clean, chunk):
     return total
 
 
-def train_step_tuned_unet(model, opt, noisy, clean, chunk, loss_fn):
-    """The U-Net's tuned step: chunks with gradient accumulation and channels-last activations (what our fast path does
-    on one thread)."""
+def train_step_tuned_channels_last(model, opt, noisy, clean, chunk, loss_fn):
+    """The tuned step of a network whose forward takes channels_last (the U-Net): chunks with gradient accumulation and
+    channels-last activations (what our fast path does on one thread)."""
     opt.zero_grad(set_to_none=True)
     total = None
     for s in range(0, noisy.shape[0], chunk):
@@ -250,7 +330,7 @@ def train_step_tuned_parallel(model, opt, noisy, clean, chunk, workers):
         total, sums = None, None
         for s in mine:
             x, t = noisy[s:s + chunk], clean[s:s + chunk]
-            loss = F.binary_cross_entropy_with_logits(fast_logits_phased(model, x), F.pixel_unshuffle(t, 2)) * (x.shape[0] / BATCH)
+            loss = F.binary_cross_entropy_with_logits(model.phased_logits(x), F.pixel_unshuffle(t, 2)) * (x.shape[0] / BATCH)
             grads = torch.autograd.grad(loss, params)
             if sums is None:
                 total, sums = loss.detach(), list(grads)
@@ -274,17 +354,18 @@ def predict_parallel(model, images, workers, piece=64):
     def work(w):
         with torch.no_grad():
             mine = images[n * w // workers.count:n * (w + 1) // workers.count]
-            return [F.pixel_shuffle(torch.sigmoid(fast_logits_phased(model, mine[s:s + piece])), 2)
+            return [F.pixel_shuffle(torch.sigmoid(model.phased_logits(mine[s:s + piece])), 2)
                     for s in range(0, mine.shape[0], piece)]
 
     return torch.cat([y for part in workers.map(work) for y in part])
 
 
-def predict(model, images, tuned):
+def predict(model, images, path):
+    """Denoised images; path is tuned_path(model) in tuned mode, None in the idiomatic one."""
     with torch.no_grad():
-        if tuned and isinstance(model, ConvAutoencoder):
-            return F.pixel_shuffle(torch.sigmoid(fast_logits_phased(model, images)), 2)
-        if tuned:
+        if path == "phased":
+            return F.pixel_shuffle(torch.sigmoid(model.phased_logits(images)), 2)
+        if path == "channels_last":
             return model(images, channels_last=True)
         return outputs(model, images)
 
@@ -304,8 +385,10 @@ def rss_mb():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("mode", choices=["pytorch", "pytorch_tuned"])
-    ap.add_argument("--arch", default="conv-autoencoder", choices=sorted(ARCHITECTURES))
-    ap.add_argument("--sigma", type=float, default=0.5, help="Gaussian noise of the training recipe")
+    ap.add_argument("--arch", default="conv-autoencoder", help="an architecture name: the network class named like it")
+    ap.add_argument("--networks", action="append", default=[], metavar="FILE.py",
+                    help="a Python file with more network classes (an architecture registered outside the library)")
+    ap.add_argument("--noise", default="gaussian:0.5", help="the training recipe's noise, e.g. gaussian:0.5 or gaussian:0.1-0.9")
     ap.add_argument("--loss", default="bce", help="bce, mse, l1 or mse+ssim:W")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--eps", type=float, default=1e-7)
@@ -337,21 +420,21 @@ def main():
         images = load_mnist(args.data)
         data_load_s = time.perf_counter() - t0
 
-    model = ARCHITECTURES[args.arch]()
+    model = network_class(args.arch, args.networks)()
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, eps=args.eps)
-    batches = make_batches(images, args.warmup + args.batches, seed=1, sigma=args.sigma)
-    seed_model = isinstance(model, ConvAutoencoder)
-    if tuned and seed_model and args.loss != "bce":
+    batches = make_batches(images, args.warmup + args.batches, seed=1, noise=parse_noise(args.noise))
+    path = tuned_path(model) if tuned else None
+    if path == "phased" and args.loss != "bce":
         raise SystemExit("pytorch_tuned mirrors the seed model's BCE fast path only; use --loss bce")
-    if tuned and not seed_model and workers is not None:
-        raise SystemExit("--workers is for the seed model's tuned step only")
+    if path != "phased" and workers is not None:
+        raise SystemExit("--workers is for the phased tuned step (the seed model's) only")
 
     def step(noisy, clean):
         if workers is not None:
             return train_step_tuned_parallel(model, opt, noisy, clean, args.chunk, workers)
-        if tuned and not seed_model:
-            return train_step_tuned_unet(model, opt, noisy, clean, args.chunk, loss_fn)
-        if tuned:
+        if path == "channels_last":
+            return train_step_tuned_channels_last(model, opt, noisy, clean, args.chunk, loss_fn)
+        if path == "phased":
             return train_step_tuned(model, opt, noisy, clean, args.chunk)
         return train_step_idiomatic(model, opt, noisy, clean, loss_fn)
 
@@ -376,7 +459,7 @@ def main():
             if workers is not None:
                 predict_parallel(model, test[s:s + BATCH], workers)
             else:
-                predict(model, test[s:s + BATCH], tuned)
+                predict(model, test[s:s + BATCH], path)
         if rep > 0:
             infer_runs.append(test.shape[0] / (time.perf_counter() - t0))
             infer_cpu.append((time.process_time() - c0) * 1000 * BATCH / test.shape[0])
@@ -385,12 +468,13 @@ def main():
     lat = []
     for i in range(220):
         t0 = time.perf_counter()
-        predict(model, one, tuned)
+        predict(model, one, path)
         if i >= 20:
             lat.append((time.perf_counter() - t0) * 1000)
 
     print(json.dumps({
         "mode": args.mode,
+        "path": path or "idiomatic",
         "torch_version": torch.__version__,
         "threads": args.threads,
         "workers": worker_count,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn a notebook executed by dotnet-repl into a self-contained HTML report (Python 3 stdlib only).
 
-    finalize_report.py EXECUTED.ipynb REPORT.html --plotly plotly.min.js [--seconds S] [--repl-exit N]
+    finalize_report.py EXECUTED.ipynb REPORT.html --plotly plotly-cartesian.min.js [--seconds S] [--repl-exit N]
 
 1. Tidies the executed notebook in place: drops the "Installing Packages" progress outputs that dotnet-repl records once
    per tick (the final "Installed Packages" one stays), keeps only the last state of each live display (dotnet-repl
@@ -12,6 +12,9 @@
 3. Makes the HTML portable: plotly.js inlined once at the top of <head> so it is defined before any chart script runs
    (only when the page has a chart), the require.js/MathJax/CDN <script src> tags removed (require.js would also stop
    plotly from defining window.Plotly), <title> set to the notebook's first heading.
+   And small: of the style sheets nbconvert inlines (JupyterLab's, about 0.5 MB, mostly widget styles a static page
+   never shows), only the rules that can match an element of the page stay (a rule needs every class it names), and
+   only the custom properties (--jp-...) that something on the page still reads with var().
 4. Writes REPORT.html atomically and prints "NAME: S s, C cells, F failed, N charts, I images", then one line per
    failed cell naming it by its first source line and the error's first line.
 
@@ -39,6 +42,15 @@ CHART_CALL = re.compile(r"Plotly\.newPlot\(")
 # Every state of one live display (lib/Denoise.Interactive/TrainingStatus.cs: LiveDisplayAttribute) carries its id.
 LIVE_DISPLAY = re.compile(r"""data-live-display\s*=\s*["']([^"']+)["']""")
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+# (also inside a script's string, quotes escaped: class=\"x\")
+CLASS_ATTRIBUTE = re.compile(r"""\bclass\s*=\s*\\?["']([^"'\\]*)""", re.IGNORECASE)
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][-_a-zA-Z0-9]*)")
+CUSTOM_PROPERTY = re.compile(r"\s*(--[-_a-zA-Z0-9]+)\s*:")
+CUSTOM_PROPERTY_USE = re.compile(r"var\(\s*(--[-_a-zA-Z0-9]+)")
+# At-rules whose blocks hold rules of their own, pruned like the top level; other at-rules (@font-face, @keyframes...) stay.
+NESTING_AT_RULES = ("@media", "@supports", "@layer", "@container", "@document")
 
 
 def text(value):
@@ -176,10 +188,147 @@ def plotly_script(plotly_path):
     return f"<!-- plotly.js {version}, inlined by scripts/finalize_report.py -->\n<script>{js}</script>\n"
 
 
+def page_classes(page):
+    """Every class named in a class attribute anywhere in the page (scripts included: they may write markup)."""
+    classes = set()
+    for match in CLASS_ATTRIBUTE.finditer(page):
+        classes.update(match.group(1).split())
+    return classes
+
+
+def css_blocks(css):
+    """Top-level (prelude, body) pairs of a style sheet without comments; body is None for a statement such as
+    @import ...; and the text between the braces otherwise. Strings are skipped when counting braces."""
+    blocks, i, n = [], 0, len(css)
+    while i < n:
+        start, depth, quote = i, 0, None
+        while i < n:
+            c = css[i]
+            if quote:
+                if c == "\\":
+                    i += 1
+                elif c == quote:
+                    quote = None
+            elif c in "\"'":
+                quote = c
+            elif c == ";" and depth == 0 and css[start:i].lstrip().startswith("@"):
+                blocks.append((css[start:i + 1].strip(), None))
+                i += 1
+                break
+            elif c == "{":
+                if depth == 0:
+                    brace = i
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    blocks.append((css[start:brace].strip(), css[brace + 1:i]))
+                    i += 1
+                    break
+            i += 1
+        else:
+            if css[start:].strip():  # an unfinished rule at the end stays as it was
+                blocks.append((css[start:].strip(), None))
+    return blocks
+
+
+def split_declarations(body):
+    """A declaration block split at its top-level semicolons (not those in url(data:...;base64,...) or strings)."""
+    parts, depth, quote, start = [], 0, None, 0
+    for i, c in enumerate(body):
+        if quote:
+            if c == quote and body[i - 1] != "\\":
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == ";" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+    parts.append(body[start:])
+    return parts
+
+
+def used_declarations(body, used):
+    """The block without the custom properties nothing reads (all of them kept when used is None)."""
+    if used is None:
+        return body
+    parts = split_declarations(body)
+    kept = [p for p in parts if not ((m := CUSTOM_PROPERTY.match(p)) and m.group(1) not in used)]
+    return body if len(kept) == len(parts) else ";".join(kept)
+
+
+def split_selectors(prelude):
+    """A selector list split at its top-level commas (not those inside :is(...), :not(...) and the like)."""
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(prelude):
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(prelude[start:i])
+            start = i + 1
+    parts.append(prelude[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def may_match(selector, classes):
+    """False only when the selector needs a class that no element of the page has. The arguments of pseudo-classes
+    (:not(.x) matches without .x) and attribute values are ignored; an escaped selector is kept."""
+    if "\\" in selector:
+        return True
+    bare = re.sub(r"\[[^\]]*\]", "", selector)
+    while True:
+        inner = re.sub(r"\([^()]*\)", "", bare)
+        if inner == bare:
+            break
+        bare = inner
+    return all(name in classes for name in CSS_CLASS.findall(bare))
+
+
+def prune_css(css, classes, used=None):
+    """The style sheet with only the rules that may match, and (given the custom properties in use) without the
+    custom properties nothing reads; @media and the like keep their matching rules."""
+    kept = []
+    for prelude, body in css_blocks(CSS_COMMENT.sub("", css)):
+        if body is None:
+            kept.append(prelude)
+        elif prelude.lower().startswith(NESTING_AT_RULES):
+            inner = prune_css(body, classes, used)
+            if inner.strip():
+                kept.append(f"{prelude} {{\n{inner}\n}}")
+        elif prelude.startswith("@"):
+            kept.append(f"{prelude} {{{body}}}")
+        else:
+            selectors = [sel for sel in split_selectors(prelude) if may_match(sel, classes)]
+            body = used_declarations(body, used)
+            if selectors and body.strip(" \t\n;"):
+                kept.append(f"{', '.join(selectors)} {{{body}}}")
+    return "\n".join(kept)
+
+
+def prune_styles(page):
+    """The page with each inline style sheet pruned to the rules that may match its elements, then to the custom
+    properties that are read somewhere on the page (again until none goes: one may be read only by another)."""
+    classes = page_classes(page)
+    used = None
+    while True:
+        pruned = STYLE_BLOCK.sub(lambda m: m.group(1) + "\n" + prune_css(m.group(2), classes, used).strip("\n") + "\n" + m.group(3), page)
+        now = set(CUSTOM_PROPERTY_USE.findall(pruned))
+        if pruned == page and now == used:
+            return pruned
+        page, used = pruned, now
+
+
 def portable(page, plotly, title):
     """The nbconvert page with external scripts removed, plotly inlined first in <head> and a readable title."""
     page = MATHJAX_BLOCK.sub("", page)
     page = EXTERNAL_SCRIPT.sub("", page)
+    page = prune_styles(page)
     page = re.sub(r"<title>.*?</title>", lambda _: f"<title>{html.escape(title)}</title>", page, count=1, flags=re.DOTALL)
     # A link to the next notebook (NN-name.ipynb) should open its report, which sits beside this one.
     page = re.sub(r'href="(\d\d-[^"/]+)\.ipynb"', r'href="\1.html"', page)
@@ -218,19 +367,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("executed", help="notebook executed by dotnet-repl; tidied in place")
     parser.add_argument("report", help="HTML report to write")
-    parser.add_argument("--plotly", required=True, help="path of plotly.min.js to inline")
+    parser.add_argument("--plotly", required=True, help="path of the plotly.js bundle to inline")
     parser.add_argument("--seconds", default="?", help="how long the notebook ran, for the summary line")
     parser.add_argument("--repl-exit", type=int, default=0, help="dotnet-repl's exit status (2: a cell failed)")
     args = parser.parse_args(argv)
     name = os.path.splitext(os.path.basename(args.report))[0]
     if not os.path.exists(args.plotly):
-        raise SystemExit(f"finalize_report: {args.plotly} not found; unpack the npm package plotly.js-dist-min there")
+        raise SystemExit(f"finalize_report: {args.plotly} not found; unpack the npm package plotly.js-cartesian-dist-min there (./build.sh setup)")
     with open(args.executed, encoding="utf-8") as f:
         nb = json.load(f)
     cells, failures = tidy(nb)
     atomic_write(args.executed, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     page = export_html(nb, name)
-    # A page without charts does without the 5 MB of plotly.js.
+    # A page without charts does without the 1.4 MB of plotly.js.
     plotly = plotly_script(args.plotly) if CHART_CALL.search(body_of(page)) else ""
     page = portable(page, plotly, title_of(nb, name))
     atomic_write(args.report, page)

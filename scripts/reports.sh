@@ -14,7 +14,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
 python="$(command -v python3 || echo /usr/bin/python3)"
-plotly="$root/artifacts/npm/plotly/plotly.min.js"
+plotly="$root/artifacts/npm/plotly/plotly-cartesian.min.js"
 # Quick runs (DENOISE_QUICK=1) get their own folder, so a test run never replaces the full reports.
 base="${DENOISE_REPORTS_BASE:-$root/artifacts$([ "${DENOISE_QUICK:-}" = 1 ] && echo /quick)}"
 executed="$base/executed"
@@ -36,7 +36,7 @@ for arg in "$@"; do
   esac
 done
 notebook_paths "${args[@]}"
-[ -f "$plotly" ] || die "$plotly is missing; run ./build.sh setup (it unpacks the npm package plotly.js-dist-min)"
+[ -f "$plotly" ] || die "$plotly is missing; run ./build.sh setup (it unpacks the npm package plotly.js-cartesian-dist-min)"
 command -v jupyter-nbconvert >/dev/null || die "jupyter-nbconvert is missing; run ./build.sh setup (Debian package jupyter-nbconvert)"
 [ -z "$check" ] || command -v chromium >/dev/null || die "chromium is missing; run ./build.sh setup (Debian package chromium)"
 mkdir -p "$executed" "$reports"

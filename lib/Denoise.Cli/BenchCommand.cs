@@ -32,10 +32,11 @@ public static class BenchCommand
         var plain = new Option<bool>("--plain") { Description = "Measure our plain step (the model's forward, the recipe's loss, backward, Adam) instead of the model's fast step." };
         var synthetic = new Option<bool>("--synthetic") { Description = "Uniform random images instead of MNIST." };
         var profile = new Option<bool>("--profile") { Description = "Print per-stage forward costs at chunks 16/32/64/256 and stop." };
+        var networks = new Option<string?>("--pytorch-networks") { Description = "A Python file with the PyTorch network of an architecture registered outside the library: a class named like it (my-net -> MyNet)." };
 
         var command = new Command("bench", "Compare training and inference speed with PyTorch on this machine.")
         {
-            arch, threads, batches, repeat, chunk, json, skip, plain, synthetic, profile,
+            arch, threads, batches, repeat, chunk, json, skip, plain, synthetic, profile, networks,
         };
         command.SetAction(parse =>
         {
@@ -45,6 +46,8 @@ public static class BenchCommand
                     throw new ArgumentException($"{option.Name} must be at least {least}, got {parse.GetValue(option)}");
             if (parse.GetValue(chunk) is < 1 and var tooSmall)
                 throw new ArgumentException($"{chunk.Name} must be at least 1, got {tooSmall}");
+            if (parse.GetValue(networks) is { } file && !File.Exists(file))
+                throw new FileNotFoundException($"{networks.Name} {file}: no such file");
             if (parse.GetValue(profile))
             {
                 ShowProfile(architecture, parse.GetValue(threads));
@@ -56,7 +59,8 @@ public static class BenchCommand
                 Batches: parse.GetValue(batches),
                 ChunkSize: parse.GetValue(chunk) ?? BenchmarkSettings.ChunkSizeOf(architecture),
                 MnistFolder: parse.GetValue(synthetic) ? null : MnistFolder(),
-                Plain: parse.GetValue(plain));
+                Plain: parse.GetValue(plain),
+                PeerNetworks: parse.GetValue(networks));
             Run(settings, parse.GetValue(repeat), parse.GetValue(skip), parse.GetValue(json)!);
             return 0;
         });
@@ -136,6 +140,7 @@ public static class BenchCommand
             ["data_load_s"] = r.DataLoadSeconds is { } s ? Math.Round(s, 3) : null,
             ["train_cpu_ms_per_batch"] = Math.Round(r.TrainCpuMsPerBatch, 2),
             ["infer_cpu_ms_per_batch"] = Math.Round(r.InferCpuMsPerBatch, 2),
+            ["path"] = r.Path,
         };
         static JsonObject Ratio(BenchmarkResult ours, BenchmarkResult other) => new()
         {
@@ -156,7 +161,7 @@ public static class BenchCommand
         root["threads"] = settings.Threads;
         root["batches"] = settings.Batches;
         root["chunk"] = settings.ChunkSize;
-        root["ours_mode"] = settings.Plain ? "plain" : "fast";
+        root["ours_mode"] = medians["ours"].Path;
         root["data"] = settings.MnistFolder is null ? "synthetic" : "mnist";
         root["machine"] = Machine();
         root["runs"] = new JsonObject(runs.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)new JsonArray([.. r.Value.Select(v => (JsonNode)Side(v))]))));
@@ -171,7 +176,8 @@ public static class BenchCommand
             Statistics.Median(results.Select(r => r.TrainImagesPerSecond)), Statistics.Median(results.Select(r => r.InferImagesPerSecond)),
             Statistics.Median(results.Select(r => r.LatencyMsBatch1)), Statistics.Median(results.Select(r => r.PeakRssMb)),
             loads.Count == 0 ? null : Statistics.Median(loads),
-            Statistics.Median(results.Select(r => r.TrainCpuMsPerBatch)), Statistics.Median(results.Select(r => r.InferCpuMsPerBatch)));
+            Statistics.Median(results.Select(r => r.TrainCpuMsPerBatch)), Statistics.Median(results.Select(r => r.InferCpuMsPerBatch)),
+            results[0].Path);
     }
 
     /// <summary>The MNIST folder of the data folder, or null when its training images are absent.</summary>

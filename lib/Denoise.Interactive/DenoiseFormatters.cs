@@ -1,5 +1,7 @@
 using Microsoft.DotNet.Interactive.Formatting;
+using Denoise.Evaluation;
 using Denoise.Imaging;
+using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Training;
 using XPlot.Plotly;
@@ -25,6 +27,11 @@ public static class DenoiseFormatters
         RegisterHtml<TrainingHistory>(history => Charts.ToHtml(ModelHtml.LossCurves(history)));
         RegisterHtml<TrainingStatus>(status => status.ToHtml());
         RegisterHtml<NoiseSlider>(slider => slider.ToHtml());
+        RegisterHtml<Scoreboard>(board => ScoreTable.Of(board.Scores).ToHtml());
+        RegisterHtml<DenoisingComparison>(comparison => ScoreTable.Of(comparison.Scores).ToHtml());
+        RegisterHtml<Robustness>(robustness => ScoreTable.Of(robustness.Rows).ToHtml());
+        RegisterHtml<Prose>(prose => prose.ToHtml());
+        Formatter.Register<Prose>(prose => prose.Text, PlainTextMimeType);
         Formatter.Register<TrainingStatus>(status => status.ToString(), PlainTextMimeType);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Denoise.Imaging;
 using Denoise.Models;
 using Denoise.Noise;
 using static TorchSharp.torch;
@@ -7,8 +8,9 @@ namespace Denoise.Interactive;
 
 /// <summary>
 /// One interactive figure for a range of noise levels: a slider over the levels, and for the chosen one the same digits
-/// noisy and as each model denoises them, one row each (a plotly.js heatmap per level; the slider shows one at a time).
-/// All levels are computed up front, so the figure works in an exported, offline report as in a live notebook.
+/// noisy and as each model denoises them, one row each (a plotly.js image per level, an 8-bit grayscale PNG like every
+/// other picture in the notebooks; the slider shows one at a time). All levels are computed up front, so the figure
+/// works in an exported, offline report as in a live notebook.
 /// </summary>
 public sealed record NoiseSlider(string Title, IReadOnlyList<string> Levels, IReadOnlyList<string> Rows, IReadOnlyList<float[,]> Mosaics)
 {
@@ -59,12 +61,8 @@ public sealed record NoiseSlider(string Title, IReadOnlyList<string> Levels, IRe
         var rowHeight = Mosaics[0].GetLength(0) / (double)Rows.Count;
         var data = Mosaics.Select((mosaic, i) => new Dictionary<string, object>
         {
-            ["type"] = "heatmap",
-            ["z"] = Rounded(mosaic),
-            ["zmin"] = 0,
-            ["zmax"] = 1,
-            ["colorscale"] = new object[] { new object[] { 0, "#000000" }, new object[] { 1, "#ffffff" } },
-            ["showscale"] = false,
+            ["type"] = "image",
+            ["source"] = Png(mosaic),
             ["hoverinfo"] = "skip",
             ["visible"] = i == 0,
         });
@@ -99,7 +97,13 @@ public sealed record NoiseSlider(string Title, IReadOnlyList<string> Levels, IRe
         return PlotlyHtml.Of(id ?? $"noise-slider-{Guid.NewGuid():N}", Width, Height, JsonSerializer.Serialize(data), JsonSerializer.Serialize(layout));
     }
 
-    /// <summary>Two decimals are plenty for a picture and keep the page small.</summary>
-    private static double[][] Rounded(float[,] mosaic) =>
-        [.. Enumerable.Range(0, mosaic.GetLength(0)).Select(y => Enumerable.Range(0, mosaic.GetLength(1)).Select(x => Math.Round(mosaic[y, x], 2)).ToArray())];
+    /// <summary>
+    /// The mosaic as a PNG data URI: 8-bit grayscale, the precision of the pictures beside it, and compressed (a raw byte
+    /// per pixel would be twice the size, numbers with two decimals five times).
+    /// </summary>
+    internal static string Png(float[,] mosaic)
+    {
+        using var image = tensor(mosaic);
+        return "data:image/png;base64," + Convert.ToBase64String(GrayImage.ToPng(image, smallest: true));
+    }
 }

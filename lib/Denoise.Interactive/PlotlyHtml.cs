@@ -8,8 +8,8 @@ internal static class PlotlyHtml
 {
     private const string NewPlot = "Plotly.newPlot(";
 
-    /// <summary>The same version that build.sh inlines into reports (PLOTLY_VERSION).</summary>
-    private const string CdnUrl = "https://cdn.plot.ly/plotly-3.3.0.min.js";
+    /// <summary>The bundle build.sh inlines into reports (PLOTLY_PACKAGE, PLOTLY_VERSION): the cartesian one, which draws every chart we make.</summary>
+    internal const string CdnUrl = "https://cdn.plot.ly/plotly-cartesian-3.4.0.min.js";
 
     // XPlot 4.1 writes titles as strings, which plotly.js 3 ignores; {text: ...} works in plotly.js 2 and 3 alike.
     private const string UpgradeTitles = """

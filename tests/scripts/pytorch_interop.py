@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """The PyTorch side of the interop tests (tests/Denoise.Tests/Models/PyTorchInteropTests.cs runs it with /usr/bin/python3).
 
-    pytorch_interop.py outputs --arch NAME --weights FILE --images IMAGES.f32 --count N --out OUT.f32
+    pytorch_interop.py outputs --arch NAME [--networks FILE.py] --weights FILE --images IMAGES.f32 --count N --out OUT.f32
         loads FILE (a torch.save'd state dict, or else a safetensors file read here by hand) into the network of
         bench/pytorch_reference.py and writes what its forward returns on the N images (N x 1 x 28 x 28 float32).
-    pytorch_interop.py make --arch NAME --seed S --images IMAGES.f32 --count N --pt FILE --safetensors FILE --out OUT.f32
+    pytorch_interop.py make --arch NAME [--networks FILE.py] --seed S --images IMAGES.f32 --count N --pt FILE --safetensors FILE --out OUT.f32
         trains that network for a few Adam steps on the noisy images (so every weight and bias is its own), saves its
         state dict both ways (safetensors written by hand: there is no safetensors package for Debian 12's Python) and
-        writes its outputs on the clean images.
+        writes its outputs on the clean images (in eval mode: BatchNorm uses the running statistics the steps left).
     pytorch_interop.py bad --kind KIND --arch NAME --out FILE
         a file that import must refuse: whole-model, list, legacy, nan.
+--networks names a Python file with more network classes, as for bench/pytorch_reference.py (a test's own network).
 Prints nothing on success; raw arrays are little-endian float32.
 """
 import argparse
@@ -26,20 +27,16 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import pytorch_reference  # noqa: E402  (the network definitions, not copies of them)
 
 
-def network(arch):
-    """The class of bench/pytorch_reference.py for an architecture name: conv-autoencoder -> ConvAutoencoder."""
-    wanted = arch.replace("-", "").lower()
-    for name, value in vars(pytorch_reference).items():
-        if isinstance(value, type) and issubclass(value, torch.nn.Module) and name.lower() == wanted:
-            return value()
-    raise SystemExit(f"pytorch_interop: bench/pytorch_reference.py has no network for '{arch}'")
+def network(arch, network_files):
+    """A new network of bench/pytorch_reference.py (or of network_files) for an architecture name: conv-autoencoder -> ConvAutoencoder."""
+    return pytorch_reference.network_class(arch, network_files)()
 
 
 def images(path, count):
     return torch.from_numpy(np.fromfile(path, dtype="<f4", count=count * 28 * 28).reshape(count, 1, 28, 28).copy())
 
 
-DTYPES = {"F32": ("<f4", torch.float32), "F64": ("<f8", torch.float64)}
+DTYPES = {"F32": ("<f4", torch.float32), "F64": ("<f8", torch.float64), "I64": ("<i8", torch.int64)}
 
 
 def read_safetensors(path):
@@ -62,8 +59,10 @@ def write_safetensors(path, state):
     """The format as safetensors writes it: u64 header length, JSON header padded with spaces to 8 bytes, raw data."""
     header, chunks, offset = {"__metadata__": {"format": "pt"}}, [], 0
     for name, tensor in state.items():
-        data = tensor.detach().contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        # Weights as float32; integers (BatchNorm's num_batches_tracked) keep their int64, as safetensors' save_file does.
+        dtype = "F32" if tensor.is_floating_point() else "I64"
+        data = tensor.detach().contiguous().numpy().astype(DTYPES[dtype][0]).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
         chunks.append(data)
         offset += len(data)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -86,6 +85,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=["outputs", "make", "bad"])
     parser.add_argument("--arch", required=True)
+    parser.add_argument("--networks", action="append", default=[])
     parser.add_argument("--weights")
     parser.add_argument("--images")
     parser.add_argument("--count", type=int, default=0)
@@ -98,12 +98,12 @@ def main():
     torch.set_num_threads(1)
 
     if args.mode == "outputs":
-        model = network(args.arch)
+        model = network(args.arch, args.networks)
         model.load_state_dict(load(args.weights))  # strict: every key and shape must match
         save_outputs(model, images(args.images, args.count), args.out)
     elif args.mode == "make":
         torch.manual_seed(args.seed)
-        model = network(args.arch)
+        model = network(args.arch, args.networks)
         clean = images(args.images, args.count)
         noisy = (clean + 0.5 * torch.randn(clean.shape)).clamp(0, 1)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
@@ -115,7 +115,7 @@ def main():
         write_safetensors(args.safetensors, model.state_dict())
         save_outputs(model, clean, args.out)
     else:
-        model = network(args.arch)
+        model = network(args.arch, args.networks)
         state = model.state_dict()
         if args.kind == "whole-model":
             torch.save(model, args.out)

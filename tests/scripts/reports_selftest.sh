@@ -8,8 +8,8 @@ fail() { echo "reports_selftest: $*" >&2; exit 1; }
 export DENOISE_REPORTS_BASE="$PWD/artifacts/selftest"   # the fixtures' reports stay out of the real ones
 
 out="$(DENOISE_QUICK=1 scripts/reports.sh --check "$fixtures/smoke.ipynb")" || fail "smoke notebook failed:"$'\n'"$out"
-grep -q '^smoke: .* 7 cells, 0 failed, 3 charts, 1 images$' <<<"$out" || fail "unexpected smoke summary:"$'\n'"$out"
-grep -q '^check_report: smoke.html: ok (3 chart(s) drawn' <<<"$out" || fail "smoke report not checked:"$'\n'"$out"
+grep -q '^smoke: .* 8 cells, 0 failed, 4 charts, 1 images$' <<<"$out" || fail "unexpected smoke summary:"$'\n'"$out"
+grep -q '^check_report: smoke.html: ok (4 chart(s) drawn' <<<"$out" || fail "smoke report not checked:"$'\n'"$out"
 grep -q 'DENOISE_QUICK=1' "$DENOISE_REPORTS_BASE/reports/smoke.html" || fail "DENOISE_QUICK did not reach the kernel"
 [ "$(tail -n 1 <<<"$out")" = "reports: 1 passed, 0 failed" ] || fail "bad summary line:"$'\n'"$out"
 

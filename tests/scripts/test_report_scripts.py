@@ -2,6 +2,8 @@
 
     python3 -m unittest discover -s tests/scripts
 """
+import html
+import json
 import os
 import sys
 import unittest
@@ -165,6 +167,53 @@ class PortableTests(unittest.TestCase):
         self.assertEqual(finalize_report.title_of({"cells": []}, "03-train"), "03-train")
 
 
+class PruneStylesTests(unittest.TestCase):
+    CSS = """/* JupyterLab's */
+:root { --jp-ui-font-size1: 13px; --jp-icon: url(data:image/svg+xml;base64,A;B); --jp-a: var(--jp-b); --jp-b: 1px; }
+body, .bp3-dark .bp3-button { margin: 0; font-size: var(--jp-ui-font-size1); }
+.bp3-dark { --jp-ui-font-size1: 14px; width: var(--jp-b); }
+.jp-Cell .jp-InputArea { display: flex; }
+.bp3-button:not(.bp3-minimal) { color: red; }
+.jp-Cell:not(.bp3-minimal) { color: blue; }
+a[href$=".bp3-x"] { color: green; }
+.jp-Cell[data-x="}{"] { content: "} .bp3-y {"; }
+@media print { .bp3-popover { display: none; } .jp-Cell { break-inside: avoid; } }
+@media screen { .bp3-popover { display: block; } }
+@font-face { font-family: X; src: url(data:font/woff2;base64,AAAA); }
+@keyframes spin { from { transform: rotate(0); } to { transform: rotate(1turn); } }
+@import url(x.css);
+"""
+
+    def test_only_rules_that_can_match_an_element_of_the_page_stay_and_only_custom_properties_read_somewhere(self):
+        page = f'<html><head><style type="text/css">{self.CSS}</style></head><body class="jp-Notebook">' \
+               '<div class="jp-Cell jp-mod-x"><div class=\'jp-InputArea\'></div></div></body></html>'
+
+        css = finalize_report.STYLE_BLOCK.search(finalize_report.prune_styles(page)).group(2)
+
+        self.assertEqual([line for line in css.split("\n") if line], [
+            ":root { --jp-ui-font-size1: 13px; }",
+            "body { margin: 0; font-size: var(--jp-ui-font-size1); }",
+            ".jp-Cell .jp-InputArea { display: flex; }",
+            ".jp-Cell:not(.bp3-minimal) { color: blue; }",
+            'a[href$=".bp3-x"] { color: green; }',
+            '.jp-Cell[data-x="}{"] { content: "} .bp3-y {"; }',
+            "@media print {",
+            ".jp-Cell { break-inside: avoid; }",
+            "}",
+            "@font-face { font-family: X; src: url(data:font/woff2;base64,AAAA); }",
+            "@keyframes spin { from { transform: rotate(0); } to { transform: rotate(1turn); } }",
+            "@import url(x.css);",
+        ])
+
+    def test_classes_written_by_a_script_count_as_the_page_s(self):
+        page = ('<style>.dni-treeview { white-space: nowrap; } .bp3-dark { color: black; }</style>'
+                '<script>el.innerHTML = "<table class=\\"dni-treeview\\"></table>";</script>')
+
+        self.assertEqual(finalize_report.prune_styles(page),
+                         '<style>\n.dni-treeview { white-space: nowrap; }\n</style>'
+                         '<script>el.innerHTML = "<table class=\\"dni-treeview\\"></table>";</script>')
+
+
 class StaticCheckTests(unittest.TestCase):
     def test_external_loads_and_linked_images_are_reported_but_plain_links_are_not(self):
         page = ('<head><link rel="stylesheet" href="//cdn.example.com/a.css"></head><body>'
@@ -182,6 +231,27 @@ class StaticCheckTests(unittest.TestCase):
             'external reference: <a href="file:///work/x.html">',
             "external reference in CSS: url(https://example.com/bg.png)",
         ])
+
+
+class ChartProbeTests(unittest.TestCase):
+    def test_the_probe_runs_after_the_page_s_own_scripts(self):
+        page = check_report.with_probe("<html><body><script>Plotly.newPlot('a', d, l);</script></body></html>")
+
+        self.assertLess(page.index("Plotly.newPlot"), page.index(check_report.PROBE_ID))
+        self.assertTrue(page.endswith("</script>\n</body></html>"))
+
+    def test_a_trace_type_the_bundle_lacks_and_an_undrawn_slider_are_named(self):
+        found = [{"id": "a", "asked": ["scatter", "heatmap"], "drawn": ["scatter", "heatmap"], "sliders": 1, "drawnSliders": 1},
+                 {"id": "b", "asked": ["scatter3d"], "drawn": ["scatter"], "sliders": 1, "drawnSliders": 0}]
+        dom = f'<body><pre id="{check_report.PROBE_ID}">{html.escape(json.dumps(found))}</pre></body>'
+
+        self.assertEqual(check_report.chart_problems(dom), [
+            "chart b: a scatter3d trace was drawn as scatter; is scatter3d in the inlined plotly.js bundle?",
+            "chart b: 1 slider(s) in its layout, 0 drawn",
+        ])
+
+    def test_a_page_whose_probe_never_ran_fails(self):
+        self.assertEqual(check_report.chart_problems("<body></body>"), ["the chart probe did not run (did a script stop the page?)"])
 
 
 class CleanNotebooksTests(unittest.TestCase):

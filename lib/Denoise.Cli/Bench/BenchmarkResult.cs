@@ -9,6 +9,8 @@ namespace Denoise.Cli.Bench;
 /// <param name="TrainCpuMsPerBatch">Process CPU milliseconds per training batch: the work done, which a busy
 /// machine disturbs far less than wall-clock rates (compare at --threads 1).</param>
 /// <param name="InferCpuMsPerBatch">Process CPU milliseconds per inference batch of 256.</param>
+/// <param name="Path">Which training step ran: ours "fast" (the chunked step) or "plain"; PyTorch's "idiomatic", or for
+/// its tuned mode what the network supports ("phased", "channels_last" or "plain").</param>
 public sealed record BenchmarkResult(
     double TrainImagesPerSecond,
     double InferImagesPerSecond,
@@ -16,4 +18,5 @@ public sealed record BenchmarkResult(
     double PeakRssMb,
     double? DataLoadSeconds,
     double TrainCpuMsPerBatch,
-    double InferCpuMsPerBatch);
+    double InferCpuMsPerBatch,
+    string? Path = null);

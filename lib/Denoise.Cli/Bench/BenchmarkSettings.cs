@@ -1,5 +1,4 @@
 using Denoise.Models;
-using Denoise.Noise;
 using Denoise.Training;
 
 namespace Denoise.Cli.Bench;
@@ -12,6 +11,8 @@ namespace Denoise.Cli.Bench;
 /// <param name="ChunkSize">Images per chunk of the fast training step (<see cref="ChunkSizeOf"/> gives the model's own).</param>
 /// <param name="MnistFolder">Folder with train-images-idx3-ubyte, or null to use synthetic uniform images.</param>
 /// <param name="Plain">Measure the plain step (model.call, loss, backward, step) instead of the model's fast one.</param>
+/// <param name="PeerNetworks">A Python file with the PyTorch network of an architecture registered outside the library
+/// (bench/pytorch_reference.py --networks), or null.</param>
 public sealed record BenchmarkSettings(
     string Architecture = ConvAutoencoder.ArchitectureName,
     int Threads = 2,
@@ -19,7 +20,8 @@ public sealed record BenchmarkSettings(
     int Warmup = 5,
     int ChunkSize = FastForward.DefaultChunkSize,
     string? MnistFolder = null,
-    bool Plain = false)
+    bool Plain = false,
+    string? PeerNetworks = null)
 {
     public const int BatchSize = 256;
 
@@ -31,11 +33,7 @@ public sealed record BenchmarkSettings(
         return fast?.ChunkSize ?? FastForward.DefaultChunkSize;
     }
 
-    /// <summary>The training recipe of the architecture: the bench trains with its noise, loss and optimiser settings.</summary>
+    /// <summary>The training recipe of the architecture: the bench trains with its noise (any kind, one level or a range,
+    /// which the PyTorch side draws by the same formulas), loss and optimiser settings.</summary>
     public TrainingOptions Recipe => Architectures.Get(Architecture).Recipe;
-
-    /// <summary>The recipe's Gaussian σ, which the PyTorch side draws too.</summary>
-    public double Sigma => Recipe.Noise is GaussianNoise { IsRange: false } gaussian
-        ? gaussian.Sigma
-        : throw new ArgumentException($"bench draws Gaussian noise of one level on both sides; {Architecture}'s recipe uses {Recipe.Noise}");
 }

@@ -25,9 +25,14 @@ public static class PyTorchBenchmark
         var recipe = settings.Recipe;
         foreach (var arg in new[] { script, mode, "--arch", settings.Architecture, "--threads", $"{settings.Threads}",
                      "--batches", $"{settings.Batches}", "--warmup", $"{settings.Warmup}", "--chunk", $"{settings.ChunkSize}",
-                     "--sigma", Invariant(settings.Sigma), "--loss", recipe.Loss.Name, "--lr", Invariant(recipe.LearningRate),
+                     "--noise", recipe.Noise.ToString(), "--loss", recipe.Loss.Name, "--lr", Invariant(recipe.LearningRate),
                      "--eps", Invariant(recipe.Epsilon) })
             start.ArgumentList.Add(arg);
+        if (settings.PeerNetworks is { } networks)
+        {
+            start.ArgumentList.Add("--networks");
+            start.ArgumentList.Add(Path.GetFullPath(networks));
+        }
         if (settings.MnistFolder is { } folder)
         {
             start.ArgumentList.Add("--data");
@@ -54,7 +59,8 @@ public static class PyTorchBenchmark
         var load = root.GetProperty("data_load_s");
         return new BenchmarkResult(Get("train_images_per_s"), Get("infer_images_per_s"), Get("latency_ms_batch1"),
             Get("peak_rss_mb"), load.ValueKind == JsonValueKind.Null ? null : load.GetDouble(),
-            Get("train_cpu_ms_per_batch"), Get("infer_cpu_ms_per_batch"));
+            Get("train_cpu_ms_per_batch"), Get("infer_cpu_ms_per_batch"),
+            root.TryGetProperty("path", out var path) ? path.GetString() : null);
     }
 
     private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -78,7 +78,7 @@ public static class TorchSharpBenchmark
         }
 
         return new BenchmarkResult(settings.Batches * Batch / trainSeconds, Statistics.Median(inferRates), Statistics.Median(latencies),
-            peak, dataLoad, trainCpu, Statistics.Median(inferCpu));
+            peak, dataLoad, trainCpu, Statistics.Median(inferCpu), step is ChunkedTrainingStep ? "fast" : "plain");
     }
 
     /// <summary>Denoised images: through <see cref="ImageDenoiser"/> (the model's fast forward), or the module's plain forward.</summary>

@@ -38,13 +38,18 @@ internal static class DataStamp
 
     /// <summary>Throws unless the file is the pinned one: by its stamp when size and time still match, else by its hash.</summary>
     /// <exception cref="InvalidDataException">The file's SHA-256 is not its pin; the message names the file and both hashes.</exception>
-    public static void Check(DataFile file, string path)
+    public static void Check(DataFile file, string path) =>
+        Check(path, file.Sha256, "the file is damaged or not the original; run ./denoise data fetch to replace it");
+
+    /// <summary>Throws unless the file's SHA-256 is <paramref name="sha256"/>: by its stamp when size and time still match, else by its hash.</summary>
+    /// <param name="advice">What the user should do about a mismatch, appended to the message.</param>
+    public static void Check(string path, string sha256, string advice)
     {
         var info = new FileInfo(path);
-        if (Read(path) is { } stamp && stamp.Sha256 == file.Sha256 && stamp.Bytes == info.Length && stamp.ModifiedUtc == info.LastWriteTimeUtc)
+        if (Read(path) is { } stamp && stamp.Sha256 == sha256 && stamp.Bytes == info.Length && stamp.ModifiedUtc == info.LastWriteTimeUtc)
             return;
-        Checksum.Verify(path, file.Sha256, "the file is damaged or not the original; run ./denoise data fetch to replace it");
-        Record(path, file.Sha256);
+        Checksum.Verify(path, sha256, advice);
+        Record(path, sha256);
     }
 
     private static Stamp? Read(string path)

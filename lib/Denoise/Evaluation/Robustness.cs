@@ -49,6 +49,25 @@ public sealed record Robustness(IReadOnlyList<NoiseSpec> Noises, IReadOnlyList<s
     public IReadOnlyList<RobustnessRow> Rows =>
         [.. Noises.SelectMany((noise, n) => Methods.Select((method, m) => new RobustnessRow(noise.ToString(), method, Psnr[n, m], Ssim[n, m])))];
 
+    /// <summary>The scores of <paramref name="method"/> under the noise written <paramref name="noise"/> (e.g. "gaussian:0.5").</summary>
+    /// <exception cref="KeyNotFoundException">No such noise or method; the message lists those there are.</exception>
+    public RobustnessRow this[string noise, string method]
+    {
+        get
+        {
+            var n = Noises.Select(x => x.ToString()).ToList().IndexOf(noise);
+            if (n < 0)
+                throw new KeyNotFoundException($"no noise '{noise}' was measured; there are {string.Join(", ", Noises)}");
+            var m = Methods.ToList().IndexOf(method);
+            if (m < 0)
+                throw new KeyNotFoundException($"no method '{method}' was measured; there are {string.Join(", ", Methods)}");
+            return new RobustnessRow(noise, method, Psnr[n, m], Ssim[n, m]);
+        }
+    }
+
+    /// <summary>The scores of <paramref name="method"/> under <paramref name="noise"/>.</summary>
+    public RobustnessRow this[NoiseSpec noise, string method] => this[noise.ToString(), method];
+
     private IReadOnlyList<(string Name, double[] Values)> Series(double[,] values) =>
         [.. Methods.Select((method, m) => (method, Enumerable.Range(0, Noises.Count).Select(n => values[n, m]).ToArray()))];
 }

@@ -32,7 +32,7 @@ public static class GrayImage
         ("WebP", WebpFormat.Instance, new WebpConfigurationModule()),
     ];
 
-    private static readonly Configuration Decoders = new(Accepted.Select(a => a.Decoder).ToArray());
+    internal static readonly Configuration Decoders = new(Accepted.Select(a => a.Decoder).ToArray());
 
     /// <summary>The image formats <see cref="Load"/> reads: PNG, JPEG, BMP, GIF, TIFF and WebP (by content, whatever the file is called).</summary>
     public static IReadOnlyList<string> Formats { get; } = Accepted.Select(a => a.Name).ToArray();
@@ -104,7 +104,7 @@ public static class GrayImage
         return Identify(stream, path);
     }
 
-    private static (int Width, int Height) Identify(Stream stream, string name)
+    internal static (int Width, int Height) Identify(Stream stream, string name)
     {
         var info = ImageSharp(name, () => Image.Identify(Decoders, stream))
             ?? throw new InvalidDataException($"{name}: not a {FormatList} image (its first bytes match none of them)");
@@ -124,7 +124,7 @@ public static class GrayImage
     }
 
     /// <summary>Runs an ImageSharp step, turning its failures into one line that names the image.</summary>
-    private static T ImageSharp<T>(string name, Func<T> step)
+    internal static T ImageSharp<T>(string name, Func<T> step)
     {
         try
         {
@@ -165,10 +165,12 @@ public static class GrayImage
     /// Encodes an H x W or 1 x H x W tensor (values clipped to [0,1], rounded to 1/255) as an
     /// 8-bit grayscale PNG.
     /// </summary>
-    public static byte[] ToPng(Tensor image)
+    /// <param name="smallest">Deflate as hard as it goes (a quarter fewer bytes, several times slower), for pictures a
+    /// page carries many of; else as fast as it goes.</param>
+    public static byte[] ToPng(Tensor image, bool smallest = false)
     {
         var (height, width, pixels) = ToBytes(image);
-        return EncodePng(pixels, width, height);
+        return EncodePng(pixels, width, height, smallest);
     }
 
     /// <summary>Writes <see cref="ToPng"/> to <paramref name="path"/> atomically, creating its folder.</summary>
@@ -178,7 +180,7 @@ public static class GrayImage
         AtomicFile.WriteAllBytes(path, ToPng(image));
     }
 
-    internal static byte[] EncodePng(byte[] pixels, int width, int height)
+    internal static byte[] EncodePng(byte[] pixels, int width, int height, bool smallest = false)
     {
         using var image = Image.LoadPixelData<L8>(pixels, width, height);
         using var stream = new MemoryStream();
@@ -187,7 +189,7 @@ public static class GrayImage
         {
             ColorType = PngColorType.Grayscale,
             BitDepth = PngBitDepth.Bit8,
-            CompressionLevel = PngCompressionLevel.BestSpeed,
+            CompressionLevel = smallest ? PngCompressionLevel.BestCompression : PngCompressionLevel.BestSpeed,
         });
         return stream.ToArray();
     }

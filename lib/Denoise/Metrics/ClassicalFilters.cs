@@ -11,7 +11,8 @@ namespace Denoise.Metrics;
 /// with their default <c>mode='reflect'</c>.
 /// </summary>
 /// <remarks>
-/// Images are float tensors shaped H×W, N×H×W or N×1×H×W; the result has the input's shape and dtype.
+/// Images are float tensors shaped H×W, N×H×W (a C×H×W colour image too), N×1×H×W or N×C×H×W; each channel is
+/// filtered on its own, so colour photos keep their colour. The result has the input's shape and dtype.
 /// scipy's 'reflect' repeats the edge pixel (d c b a | a b c d | d c b a), which is numpy's and PyTorch's
 /// 'symmetric', not PyTorch's 'reflect'; <see cref="PadSymmetric"/> builds it from indices for any border width.
 /// </remarks>
@@ -29,7 +30,7 @@ public static class ClassicalFilters
         }
 
         using var scope = NewDisposeScope();
-        var batch = ImageBatch.AsBatch(images, nameof(images));
+        var batch = Planes(images);
         var padded = PadSymmetric(batch, size / 2);
         var windows = padded.unfold(2, size, 1).unfold(3, size, 1).flatten(-2);
         // The middle of an odd-sized sorted window is its median; kthvalue finds it without a full sort.
@@ -47,7 +48,7 @@ public static class ClassicalFilters
         var radius = weights.Length / 2;
 
         using var scope = NewDisposeScope();
-        var batch = ImageBatch.AsBatch(images, nameof(images));
+        var batch = Planes(images);
         var kernel = tensor(weights, dtype: batch.dtype, device: batch.device);
         var vertical = kernel.reshape(1, 1, weights.Length, 1);
         var horizontal = kernel.reshape(1, 1, 1, weights.Length);
@@ -75,6 +76,11 @@ public static class ClassicalFilters
         var sum = weights.Sum();
         return weights.Select(w => w / sum).ToArray();
     }
+
+    /// <summary>Every channel of every image as a plane of its own, (N·C)×1×H×W.</summary>
+    private static Tensor Planes(Tensor images) => images.dim() == 4
+        ? images.reshape(-1, 1, images.shape[2], images.shape[3])
+        : ImageBatch.AsBatch(images, nameof(images));
 
     /// <summary>Pads an N×C×H×W batch by mirroring with the edge pixel repeated (scipy's 'reflect').</summary>
     internal static Tensor PadSymmetric(Tensor batch, int border, bool height = true, bool width = true)

@@ -1,5 +1,6 @@
 using Denoise.Randomness;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -23,14 +24,17 @@ public abstract class Denoiser : Module<Tensor, Tensor>
     public abstract int SizeMultiple { get; }
 
     /// <summary>
-    /// How many pixels on each side of an output pixel can change it (the receptive field's half-width). Large images
-    /// are denoised in tiles that overlap by this much, so the tiles give what the whole image would.
+    /// How many pixels on each side of an output pixel can change it in eval mode (the receptive field's half-width):
+    /// each k×k convolution adds (k - 1) / 2 times the input pixels one of its steps spans at its scale, and a pooling or
+    /// space-to-depth window adds where a pixel may fall in it. Large images are denoised in tiles that overlap by this
+    /// much, so the tiles give what the whole image would; ReceptiveFieldTests measures it, so a wrong value fails there.
     /// </summary>
     public abstract int ReceptiveRadius { get; }
 
     /// <summary>
     /// Tiles of a large image start on multiples of this: the input-pixel stride of the coarsest pooling window, so that
-    /// every pooling window falls where it falls in the whole image. At least <see cref="SizeMultiple"/>.
+    /// every pooling window falls where it falls in the whole image. At least <see cref="SizeMultiple"/>; the default,
+    /// <see cref="SizeMultiple"/>, is right unless a pooling rounds up (ceil_mode) or windows overlap.
     /// </summary>
     public virtual int TileGrid => SizeMultiple;
 
@@ -46,6 +50,16 @@ public abstract class Denoiser : Module<Tensor, Tensor>
 
     /// <summary>The number of weights and biases.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// True when a layer, in training mode, normalises with statistics of the whole batch or updates running statistics
+    /// (BatchNorm; InstanceNorm that tracks running statistics). Such a model trains one batch at a time on one thread:
+    /// split into chunks, each chunk would be normalised with its own statistics (another function, another gradient),
+    /// the running statistics would move once per chunk instead of once per batch, and parallel workers would update
+    /// them at the same time. So its training takes the plain step (<c>Training.TrainingStep.For</c>) and the chunked
+    /// step refuses it; in eval mode the layers use their running statistics, and the fast forward may run as usual.
+    /// </summary>
+    public bool UsesBatchStatistics => modules().Any(m => m is BatchNorm || m is NormBase { track_running_stats: true });
 
     /// <summary>A Keras-style table of the layers with their output shapes (for a 28×28 image) and parameter counts.</summary>
     public ModelSummary Summary() => ModelSummary.Of(this);

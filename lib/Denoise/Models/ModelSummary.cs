@@ -17,7 +17,8 @@ public sealed record ModelSummary(string Name, IReadOnlyList<LayerSummary> Layer
     /// <summary>
     /// The summary of any model: one dummy <paramref name="height"/>×<paramref name="width"/> image runs through it, and
     /// every layer without sub-layers reports its output shape as it is called, with Keras' name and type for it
-    /// (activations applied as functions are folded into the layer before them, as Keras does).
+    /// (activations applied as functions are folded into the layer before them, as Keras does). As in Keras, a layer's
+    /// count includes the statistics it keeps (BatchNorm's moving mean and variance), which are not trained.
     /// </summary>
     public static ModelSummary Of(Denoiser model, int height = 28, int width = 28)
     {
@@ -30,7 +31,7 @@ public sealed record ModelSummary(string Name, IReadOnlyList<LayerSummary> Layer
             {
                 var (name, type) = KerasNames(module);
                 var index = counts[name] = counts.GetValueOrDefault(name, -1) + 1;
-                var parameters = module.parameters().Sum(p => p.numel());
+                var parameters = module.parameters().Sum(p => p.numel()) + KeptStatistics(module);
                 rows.Add(new LayerSummary(index == 0 ? name : $"{name}_{index}", type, [output.shape[2], output.shape[3], output.shape[1]], parameters));
                 return output;
             }))
@@ -48,8 +49,11 @@ public sealed record ModelSummary(string Name, IReadOnlyList<LayerSummary> Layer
         }
 
         var trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
-        return new ModelSummary(model.Architecture.Replace('-', '_'), rows, trainable, model.ParameterCount - trainable);
+        return new ModelSummary(model.Architecture.Replace('-', '_'), rows, trainable, model.ParameterCount - trainable + KeptStatistics(model));
     }
+
+    /// <summary>The floating-point buffers of a module and its layers (running statistics; a batch counter is no weight).</summary>
+    private static long KeptStatistics(nn.Module module) => module.buffers().Where(b => b.is_floating_point()).Sum(b => b.numel());
 
     /// <summary>The name and type Keras gives the layer that a TorchSharp module stands for.</summary>
     private static (string Name, string Type) KerasNames(nn.Module module) => module switch
@@ -62,6 +66,7 @@ public sealed record ModelSummary(string Name, IReadOnlyList<LayerSummary> Layer
         PixelUnshuffle => ("space_to_depth", "SpaceToDepth"),
         PixelShuffle => ("depth_to_space", "DepthToSpace"),
         Linear => ("dense", "Dense"),
+        BatchNorm => ("batch_normalization", "BatchNormalization"),
         ReLU => ("re_lu", "ReLU"),
         LeakyReLU => ("leaky_re_lu", "LeakyReLU"),
         _ => (module.GetType().Name.ToLowerInvariant(), module.GetType().Name),

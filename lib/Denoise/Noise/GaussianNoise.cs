@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace Denoise.Noise;
 
 /// <summary>
-/// Additive white Gaussian noise exactly as the Keras example: x + sigma * N(0,1), clipped to [0,1].
+/// Additive white Gaussian noise, x + sigma * N(0,1) clipped to [0,1]: the kind of noise the Keras denoising notebook
+/// this project re-creates adds to its digits (it does not state its level; sigma = 0.5 is our choice).
 /// Sigma is in [0, 10]: at 10 only about 4% of pixels (1 / (sigma * sqrt(2 pi))) stay strictly between black and white,
 /// so a larger sigma no longer changes the picture, only moves it towards float overflow.
 /// </summary>

@@ -10,7 +10,9 @@ namespace Denoise.Training;
 /// scaled by chunk/batch so that the summed gradients are the batch's. With more than one worker the chunks are split
 /// over single-threaded torch workers (data parallelism instead of libtorch's intra-op threads, which spend much of
 /// their time at barriers on chunk-sized tensors); each worker sums its chunks' gradients and the sums are added in
-/// worker order, so a run is deterministic. The optimiser is stepped once per call.
+/// worker order, so a run is deterministic. The optimiser is stepped once per call. A model with batch statistics
+/// (BatchNorm) is refused: its chunks would be normalised with their own statistics, not the batch's, and the workers
+/// would update its running statistics at the same time (<see cref="Denoiser.UsesBatchStatistics"/>).
 /// </summary>
 public sealed class ChunkedTrainingStep : TrainingStep
 {
@@ -35,6 +37,10 @@ public sealed class ChunkedTrainingStep : TrainingStep
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(workers));
         if (!fast.Supports(loss))
             throw new ArgumentException($"the fast path of {model.Architecture} cannot compute the {loss} loss; use the plain step", nameof(loss));
+        if (model.UsesBatchStatistics)
+            throw new ArgumentException($"{model.Architecture} normalises with batch statistics (BatchNorm): in chunks each would get its own "
+                + "statistics, not the batch's, and parallel workers would update the running statistics at once; use the plain step "
+                + "(TrainingStep.For picks it)", nameof(model));
         this.model = model;
         this.fast = fast;
         this.optimizer = optimizer;

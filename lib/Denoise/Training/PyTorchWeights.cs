@@ -67,7 +67,8 @@ public static class PyTorchWeights
         {
             using var scope = NewDisposeScope();
             (format, var state) = Read(path, limit);
-            Check(path, target.Name, state, shapes);
+            var counts = model.state_dict().Where(p => !p.Value.is_floating_point()).Select(p => p.Key).ToHashSet();
+            Check(path, target.Name, state, shapes, counts);
             using var noGrad = no_grad();
             foreach (var (name, tensor) in model.state_dict())
                 tensor.copy_(state[name]);
@@ -201,9 +202,13 @@ public static class PyTorchWeights
         return Safetensors.LoadStateDict(stream, leaveOpen: true);
     }
 
-    /// <summary>Refuses a state dict that is not exactly <paramref name="architecture"/>'s, saying what differs.</summary>
+    /// <summary>
+    /// Refuses a state dict that is not exactly <paramref name="architecture"/>'s, saying what differs. The entries named
+    /// in <paramref name="counts"/> are integers in the architecture (BatchNorm's num_batches_tracked, int64 in PyTorch
+    /// too) and must be integers in the file; every other entry is a weight and must be finite floating point.
+    /// </summary>
     private static void Check(string path, string architecture, Dictionary<string, Tensor> state,
-        Dictionary<string, Dictionary<string, long[]>> shapes)
+        Dictionary<string, Dictionary<string, long[]>> shapes, IReadOnlySet<string> counts)
     {
         var expected = shapes[architecture];
         bool Fits(Dictionary<string, long[]> wanted) =>
@@ -223,6 +228,12 @@ public static class PyTorchWeights
 
         foreach (var (name, tensor) in state)
         {
+            if (counts.Contains(name))
+            {
+                if (tensor.is_floating_point() || tensor.dtype == ScalarType.Bool)
+                    throw new InvalidDataException($"{path}: {name} holds {tensor.dtype} values; it is a count (as BatchNorm's num_batches_tracked) and must hold integers");
+                continue;
+            }
             if (!tensor.is_floating_point())
                 throw new InvalidDataException($"{path}: {name} holds {tensor.dtype} values; weights must be floating point");
             if (!isfinite(tensor).all().item<bool>())

@@ -13,7 +13,8 @@ public abstract class TrainingStep : IDisposable
 {
     /// <summary>
     /// The step for <paramref name="model"/> minimising <paramref name="loss"/>: the chunked fast step when the model has a
-    /// fast forward that supports the loss, else the plain one. The optimiser must be built over the model's parameters.
+    /// fast forward that supports the loss and no batch statistics (<see cref="Denoiser.UsesBatchStatistics"/>), else the
+    /// plain one. The optimiser must be built over the model's parameters.
     /// </summary>
     /// <param name="chunkSize">Images per chunk of the fast step (null: the model's own, <see cref="FastForward.ChunkSize"/>).</param>
     /// <param name="workers">Parallel workers of the fast step (null: torch's intra-op thread count); see <see cref="ChunkedTrainingStep"/>.</param>
@@ -21,6 +22,8 @@ public abstract class TrainingStep : IDisposable
         int? chunkSize = null, int? workers = null)
     {
         RequireFits(model, loss);
+        if (model.UsesBatchStatistics)
+            return new PlainTrainingStep(model, optimizer, loss);
         var fast = model.CreateFastForward();
         if (fast is null || !fast.Supports(loss))
         {
@@ -42,12 +45,19 @@ public abstract class TrainingStep : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Refuses a loss the model's outputs cannot take (BCE needs a sigmoid output), naming both.</summary>
+    /// <summary>
+    /// Refuses a loss the model's outputs cannot take (BCE needs a sigmoid output), naming both and the way out: the loss
+    /// of the architecture's own recipe, where a bare <see cref="TrainingOptions"/> carries the seed model's BCE.
+    /// </summary>
     public static void RequireFits(Denoiser model, DenoisingLoss loss)
     {
-        if (loss.NeedsSigmoidOutput && !model.HasLogits)
-            throw new InvalidTrainingOptionException(nameof(TrainingOptions.Loss),
-                $"{loss} needs outputs in [0, 1] from a sigmoid, which {model.Architecture} does not have; use mse or l1");
+        if (!loss.NeedsSigmoidOutput || model.HasLogits)
+            return;
+        var recipe = Architectures.All.FirstOrDefault(a => a.Name == model.Architecture)?.Recipe;
+        var own = recipe is null || recipe.Loss.NeedsSigmoidOutput ? "" : $"{model.Architecture}'s recipe uses {recipe.Loss}; ";
+        throw new InvalidTrainingOptionException(nameof(TrainingOptions.Loss),
+            $"{loss} needs outputs in [0, 1] from a sigmoid, which {model.Architecture} does not have; use mse or l1 "
+            + $"({own}bce is the seed model's, the default of a bare TrainingOptions)");
     }
 
     protected static void CheckShapes(Tensor noisyBatch, Tensor cleanBatch)

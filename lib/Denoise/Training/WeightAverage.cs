@@ -7,12 +7,13 @@ namespace Denoise.Training;
 /// An exponential moving average of a model's weights (Polyak averaging, as TensorFlow's ExponentialMovingAverage keeps
 /// it), held in a twin of the model: after every optimiser step each averaged weight moves towards the trained one by
 /// 1 - d, with d = min(decay, (1 + n) / (10 + n)) after n updates, so that early on, when the weights still move fast,
-/// the average forgets quickly. A run with <see cref="TrainingOptions.EmaDecay"/> validates and saves the average.
+/// the average forgets quickly. Buffers that are not trained (running statistics) are copied as they are. A run with <see cref="TrainingOptions.EmaDecay"/> validates and saves the average.
 /// </summary>
 internal sealed class WeightAverage : IDisposable
 {
     private readonly double decay;
     private readonly (Tensor Average, Tensor Weight)[] pairs;
+    private readonly (Tensor Average, Tensor Buffer)[] buffers;
 
     /// <summary>An average of <paramref name="source"/>'s weights that starts at their present values.</summary>
     public WeightAverage(Denoiser source, double decay)
@@ -23,12 +24,14 @@ internal sealed class WeightAverage : IDisposable
         Model = Architectures.Create(source.Architecture, seed: 0);
         Model.eval();
         pairs = [.. Model.parameters().Zip(source.parameters(), (a, w) => ((Tensor)a, (Tensor)w))];
+        buffers = [.. Model.buffers().Zip(source.buffers())];
         using var noGrad = no_grad();
         foreach (var (average, weight) in pairs)
         {
             average.requires_grad_(false);
             average.copy_(weight);
         }
+        CopyBuffers();
     }
 
     /// <summary>The twin that holds the averaged weights (in eval mode).</summary>
@@ -47,7 +50,15 @@ internal sealed class WeightAverage : IDisposable
         using var noGrad = no_grad();
         foreach (var (average, weight) in pairs)
             average.mul_(keep).add_(weight, alpha: 1 - keep);
+        CopyBuffers();
         Updates++;
+    }
+
+    /// <summary>Buffers (a batch norm's running statistics) are not trained: the average takes them as they are.</summary>
+    private void CopyBuffers()
+    {
+        foreach (var (average, buffer) in buffers)
+            average.copy_(buffer);
     }
 
     /// <summary>Writes the update count and the averaged weights (a checkpoint's last part).</summary>

@@ -100,4 +100,59 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(CommandRunner.Failure, exit);
         Assert.Equal($"denoise: {folder}: is a folder, not a regular file - give the path of a file", error.Trim());
     }
+    [Fact]
+    public void Fetch_photos_copies_them_from_the_folder_given_and_lists_them()
+    {
+        var target = _temp.File("data");
+        var source = Path.Combine(DataFolder.Resolve(), PhotoCatalog.FolderName);
+
+        var (exit, output, error) = Run("data", "fetch", "photos", "--data-dir", target, "--from", source);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Equal(PhotoCatalog.Files.Count, System.Text.RegularExpressions.Regex.Matches(output, " copied ").Count);
+        Assert.Contains("astronaut", output);
+        Assert.DoesNotContain("MNIST", output);
+        Assert.All(PhotoCatalog.Files, f => Assert.True(File.Exists(f.PathIn(target))));
+    }
+
+    [Fact]
+    public void Fetch_photos_without_their_source_fails_with_one_line_saying_what_to_do()
+    {
+        var source = Directory.CreateDirectory(_temp.File("nothing")).FullName;
+
+        var (exit, _, error) = Run("data", "fetch", "photos", "--data-dir", _temp.File("data"), "--from", source);
+
+        Assert.Equal(CommandRunner.Failure, exit);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.StartsWith($"denoise: {Path.Combine(source, "astronaut.png")} not found", error);
+        Assert.Contains("--from FOLDER", error);
+    }
+
+    [Fact]
+    public void Fetch_of_an_unknown_set_is_a_one_line_usage_error()
+    {
+        var (exit, _, error) = Run("data", "fetch", "faces");
+
+        Assert.Equal(CommandRunner.UsageError, exit);
+        Assert.Equal("denoise: data fetch: unknown set 'faces' - give digits or photos, or nothing for both (see 'denoise --help')", error.Trim());
+    }
+    [Fact]
+    public void Fetch_without_a_set_verifies_the_digits_and_copies_the_photos_from_python3_skimage()
+    {
+        // The digits from the real data folder (no network in tests); the photos from Debian's package, as setup runs it.
+        var target = _temp.File("data");
+        foreach (var file in DataCatalog.Files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file.PathIn(target))!);
+            File.Copy(file.PathIn(DataFolder.Resolve()), file.PathIn(target));
+        }
+
+        var (exit, output, error) = Run("data", "fetch", "--data-dir", target);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Equal(DataCatalog.Files.Count, System.Text.RegularExpressions.Regex.Matches(output, " verified ").Count);
+        Assert.Equal(PhotoCatalog.Files.Count, System.Text.RegularExpressions.Regex.Matches(output, " copied ").Count);
+    }
 }

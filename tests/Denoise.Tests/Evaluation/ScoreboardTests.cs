@@ -52,5 +52,12 @@ public sealed class ScoreboardTests
         Assert.True(robustness.PsnrSeries[0].Values[0] > robustness.PsnrSeries[0].Values[1]);
         using var denoised = ImageDenoiser.Denoise(model, noisy);
         Assert.Equal(ImageMetrics.Evaluate(clean, denoised).MeanSsim, robustness.SsimSeries[1].Values[1]);
+        // A score by the noise's text form or by the spec, and the names there are when either is missing.
+        Assert.Equal(new RobustnessRow("gaussian:0.5", "seed", robustness.Psnr[1, 1], robustness.Ssim[1, 1]), robustness["gaussian:0.5", "seed"]);
+        Assert.Equal(robustness["saltpepper:0.1", Robustness.NoisyName], robustness[noises[2], Robustness.NoisyName]);
+        Assert.Equal("no noise 'gaussian:0.7' was measured; there are gaussian:0.1, gaussian:0.5, saltpepper:0.1",
+            Assert.Throws<KeyNotFoundException>(() => robustness["gaussian:0.7", "seed"]).Message);
+        Assert.Equal("no method 'blind' was measured; there are noisy input, seed",
+            Assert.Throws<KeyNotFoundException>(() => robustness["gaussian:0.1", "blind"]).Message);
     }
 }

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Denoise.Evaluation;
 using Denoise.Interactive;
+using Denoise.Metrics;
+using Denoise.Noise;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
@@ -48,6 +51,20 @@ public sealed partial class FormattersTests
     }
 
     [Fact]
+    public void A_live_notebook_loads_the_plotly_bundle_that_reports_inline()
+    {
+        var buildScript = File.ReadAllLines(Path.Combine(Denoise.Data.DataFolder.FindRepoRoot(AppContext.BaseDirectory)!, "build.sh"));
+        string Setting(string name) => buildScript.Single(l => l.StartsWith(name + "=", StringComparison.Ordinal)).Split('=', 2)[1].Trim();
+
+        var html = Formatter.ToDisplayString(Charts.Bar(["a"], [1.0], "T", "x", "y"), "text/html");
+
+        // The cartesian bundle's npm package and its file on plotly's CDN, of one version.
+        Assert.Equal("plotly.js-cartesian-dist-min", Setting("PLOTLY_PACKAGE"));
+        Assert.Equal(PlotlyHtml.CdnUrl, $"https://cdn.plot.ly/plotly-cartesian-{Setting("PLOTLY_VERSION")}.min.js");
+        Assert.Contains($"script.src = '{PlotlyHtml.CdnUrl}';", html);
+    }
+
+    [Fact]
     public void Overlaid_histograms_share_bin_edges_spanning_all_series()
     {
         // Values span 0..2 over both series: 4 bins are 0.5 wide (widened by 1e-9 so 2.0 falls inside the last one).
@@ -67,7 +84,29 @@ public sealed partial class FormattersTests
             Assert.Equal(0.5, bins.GetProperty("size").GetDouble(), 1e-6);
             Assert.Equal(2.0, bins.GetProperty("end").GetDouble(), 1e-6);
             Assert.True(bins.GetProperty("end").GetDouble() > 2.0, "the largest value must fall inside the last bin");
+            // Counted here: one (bin centre, count) per bin, which plotly sums into the same bins.
+            Assert.Equal("sum", trace.GetProperty("histfunc").GetString());
+            Assert.Equal([0.25, 0.75, 1.25, 1.75], trace.GetProperty("x").EnumerateArray().Select(e => Math.Round(e.GetDouble(), 6)));
         }
+        Assert.Equal([2.0, 1.0, 0.0, 0.0], traces[0].GetProperty("y").EnumerateArray().Select(e => e.GetDouble()));
+        // Bins are a hair over 0.5 wide, so 0.5 and 1.0 fall below their edges, as plotly would bin them too.
+        Assert.Equal([1.0, 0.0, 0.0, 1.0], traces[1].GetProperty("y").EnumerateArray().Select(e => e.GetDouble()));
+    }
+
+    [Fact]
+    public void Histograms_count_every_finite_value_once_and_skip_the_others()
+    {
+        // 1,000 values: the page carries 10 counts, not the values, and they add up to the finite ones.
+        var values = Enumerable.Range(0, 1000).Select(i => i / 7.0).Append(double.PositiveInfinity).Append(double.NaN).ToArray();
+
+        var html = Formatter.ToDisplayString(Charts.Histogram([("psnr", values)], "PSNR", "dB", bins: 10), "text/html");
+
+        var trace = Assert.Single(Parse(html).Data.EnumerateArray());
+        var counts = trace.GetProperty("y").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(10, counts.Length);
+        Assert.Equal(1000, counts.Sum());
+        Assert.All(counts, c => Assert.Equal(100, c));
+        Assert.True(html.Length < 4000, $"the chart's HTML is {html.Length} characters");
     }
 
     [Fact]
@@ -161,6 +200,52 @@ public sealed partial class FormattersTests
         Assert.Contains("done", last["text/plain"]);
         Assert.Contains("data-live-display=", last["text/html"]);
     }
+
+    [Fact]
+    public void Every_score_table_shows_through_one_formatter_with_the_same_columns_and_rounding()
+    {
+        var board = new Scoreboard([new MethodScore("noisy input", 9.41234, 0.371234, 0.1147), new MethodScore("unet", 21.00499, 0.899449, 0.0081234)]);
+        var comparison = new DenoisingComparison(Report(9.41234, 0.371234, 0.1147), Report(14.2, 0.5, 0.04), Report(15.1, 0.6, 0.03),
+            Report(21.00499, 0.899449, 0.0081234), "unet");
+        var robustness = new Robustness([new GaussianNoise(0.1), new GaussianNoise(0.5)], ["noisy input", "unet"],
+            new double[,] { { 20.0, 27.123 }, { 9.41234, 21.00499 } }, new double[,] { { 0.7, 0.95 }, { 0.371234, 0.899449 } });
+
+        var boardHtml = Formatter.ToDisplayString(board, "text/html");
+        var comparisonHtml = Formatter.ToDisplayString(comparison, "text/html");
+        var robustnessHtml = Formatter.ToDisplayString(robustness, "text/html");
+
+        Assert.Equal(ScoreTable.Of(board.Scores).ToHtml(), boardHtml);
+        Assert.Equal(ScoreTable.Of(comparison.Scores).ToHtml(), comparisonHtml);
+        Assert.Equal(ScoreTable.Of(robustness.Rows).ToHtml(), robustnessHtml);
+        // PSNR to 2 decimals, SSIM to 4, MSE to 5, whichever table shows them.
+        foreach (var html in new[] { boardHtml, comparisonHtml, robustnessHtml })
+        {
+            Assert.Contains(">PSNR (dB)</th>", html);
+            Assert.Contains(">21</td>", html);          // 21.00499 rounds to 21.00, shown as 21
+            Assert.Contains(">0.8994</td>", html);
+            Assert.Contains(">9.41</td>", html);
+        }
+        Assert.Contains(">0.00812</td>", boardHtml);
+        Assert.Contains(">0.00812</td>", comparisonHtml);
+        Assert.DoesNotContain(">MSE</th>", robustnessHtml);
+        Assert.Contains(">gaussian:0.5</td>", robustnessHtml);
+        Assert.Equal(["noise", "method", "PSNR (dB)", "SSIM"], ScoreTable.Of(robustness.Rows).Headers);
+        Assert.Equal(["method", "PSNR (dB)", "SSIM", "MSE"], ScoreTable.Of(board.Scores).Headers);
+    }
+
+    [Fact]
+    public void Prose_shows_as_paragraphs_and_lists_like_the_markdown_around_it()
+    {
+        var prose = Prose.Of("The model lifts PSNR from 9.4 to 21.0 dB\nand SSIM <a lot>.\n\n- first & one\n- second");
+
+        var html = Formatter.ToDisplayString(prose, "text/html");
+
+        Assert.Equal("<div class=\"denoise-prose\"><p>The model lifts PSNR from 9.4 to 21.0 dB and SSIM &lt;a lot&gt;.</p><ul><li>first &amp; one</li><li>second</li></ul></div>", html);
+        Assert.Equal(prose.Text, Formatter.ToDisplayString(prose, "text/plain"));
+        Assert.Equal("<div class=\"denoise-prose\"><ul><li>a</li><li>b</li></ul></div>", Prose.List("a", "b").ToHtml());
+    }
+
+    private static QualityReport Report(double psnr, double ssim, double mse) => new([mse], [psnr], [ssim]);
 
     private sealed record Caption(string Text);
 

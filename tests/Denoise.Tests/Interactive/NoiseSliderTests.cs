@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Denoise.Imaging;
 using Denoise.Interactive;
 using Denoise.Models;
 using Denoise.Noise;
@@ -28,7 +30,7 @@ public sealed class NoiseSliderTests
     }
 
     [Fact]
-    public void The_figure_has_one_heatmap_and_one_slider_step_per_level_and_shows_the_first()
+    public void The_figure_has_one_image_and_one_slider_step_per_level_and_shows_the_first()
     {
         using var digits = rand(3, 1, 28, 28, generator: new Generator(1));
         using var model = new ConvAutoencoder(seed: 1);
@@ -39,7 +41,7 @@ public sealed class NoiseSliderTests
 
         Assert.Equal(["noisy", "seed"], slider.Rows);
         Assert.Equal(["gaussian:0.1", "gaussian:0.5", "gaussian:0.9"], slider.Levels);
-        Assert.Equal(3, Regex.Matches(html, "\"type\":\"heatmap\"").Count);
+        Assert.Equal(3, Regex.Matches(html, "\"type\":\"image\"").Count);
         Assert.Single(Regex.Matches(html, "\"visible\":true"));
         Assert.Single(Regex.Matches(html, @"Plotly\.newPlot\("));
         Assert.Contains("\"label\":\"gaussian:0.9\"", html);
@@ -48,5 +50,13 @@ public sealed class NoiseSliderTests
         // float32 in [0, 1] hold its ulp).
         using var noisy = levels[1].Apply(digits, 2);
         Assert.Equal(Math.Clamp(noisy[1, 0, 5, 7].item<float>(), 0, 1), slider.Mosaics[1][5, 28 + NoiseSlider.Gap + 7], 6);
+        // The page carries each mosaic as an 8-bit grayscale PNG.
+        var data = JsonDocument.Parse(Regex.Match(html, @"var data = (.*?);\s*$", RegexOptions.Multiline).Groups[1].Value).RootElement;
+        var source = data[1].GetProperty("source").GetString()!;
+        Assert.StartsWith("data:image/png;base64,", source);
+        using var picture = GrayImage.Decode(Convert.FromBase64String(source["data:image/png;base64,".Length..]));
+        Assert.Equal([slider.Mosaics[1].GetLength(0), slider.Mosaics[1].GetLength(1)], picture.shape[^2..]);
+        Assert.Equal(Math.Round(slider.Mosaics[1][5, 28 + NoiseSlider.Gap + 7] * 255) / 255,
+            picture.reshape(picture.shape[^2], picture.shape[^1])[5, 28 + NoiseSlider.Gap + 7].item<float>(), 6);
     }
 }

@@ -3,6 +3,7 @@ using Denoise.IO;
 using Denoise.Models;
 using Denoise.Noise;
 using Denoise.Tests.Metrics;
+using Denoise.Tests.Models;
 using Denoise.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -73,6 +74,7 @@ public sealed class PyTorchInteropTests : IDisposable
     {
         this.log = log;
         Architectures.Register(Nested);
+        DnCnnDenoiser.Register();
         using var test = DataSets.Load(DataSetKind.Mnist, Split.Test, Digits, DataFolder.Resolve());
         clean = test.Images.clone();
         images = folder.File("digits.f32");
@@ -88,6 +90,7 @@ public sealed class PyTorchInteropTests : IDisposable
     [Theory]
     [InlineData(ConvAutoencoder.ArchitectureName)]
     [InlineData(UNet.ArchitectureName)]
+    [InlineData(DnCnnDenoiser.Name)]
     public void Our_trained_weights_give_pytorch_the_same_outputs_on_real_digits(string architecture)
     {
         using var model = TrainedForAFewSteps(architecture);
@@ -97,7 +100,7 @@ public sealed class PyTorchInteropTests : IDisposable
         {
             var file = folder.File("ours" + PyTorchWeights.Extension(format));
             PyTorchWeights.Export(model, file, format);
-            var theirs = Python("outputs", "--arch", architecture, "--weights", file, "--images", images, "--count", $"{Digits}");
+            var theirs = Python("outputs", "--arch", architecture, "--networks", DnCnnDenoiser.PeerNetworks, "--weights", file, "--images", images, "--count", $"{Digits}");
 
             var difference = (ours - theirs).abs().max().item<float>();
             log.WriteLine($"{architecture}, ours -> PyTorch ({PyTorchWeights.Name(format)}): max |difference| {difference:E2} (outputs up to {ours.abs().max().item<float>():F2})");
@@ -108,10 +111,11 @@ public sealed class PyTorchInteropTests : IDisposable
     [Theory]
     [InlineData(ConvAutoencoder.ArchitectureName)]
     [InlineData(UNet.ArchitectureName)]
+    [InlineData(DnCnnDenoiser.Name)]
     public void Weights_trained_in_pytorch_give_our_model_its_outputs_on_real_digits(string architecture)
     {
         var (pt, safetensors) = (folder.File("theirs.pt"), folder.File("theirs.safetensors"));
-        var theirs = Python("make", "--arch", architecture, "--seed", "3", "--images", images, "--count", $"{Digits}",
+        var theirs = Python("make", "--arch", architecture, "--networks", DnCnnDenoiser.PeerNetworks, "--seed", "3", "--images", images, "--count", $"{Digits}",
             "--pt", pt, "--safetensors", safetensors);
 
         // The comparison can fail: our model with its own weights is far from PyTorch's.
@@ -141,7 +145,7 @@ public sealed class PyTorchInteropTests : IDisposable
     [Fact]
     public void Export_then_import_restores_every_weight_of_any_registered_architecture()
     {
-        foreach (var architecture in new[] { ConvAutoencoder.ArchitectureName, NestedDenoiser.Name })
+        foreach (var architecture in new[] { ConvAutoencoder.ArchitectureName, NestedDenoiser.Name, DnCnnDenoiser.Name })
         {
             using var model = Architectures.Create(architecture, seed: 8);
             foreach (var format in Enum.GetValues<WeightFormat>())
@@ -263,6 +267,22 @@ public sealed class PyTorchInteropTests : IDisposable
         Assert.True(model.state_dict()["encode1.weight"].equal(reference.state_dict()["encode1.weight"]).all().item<bool>());
     }
 
+    [Fact]
+    public void A_batch_count_is_imported_as_the_integer_it_is_and_refused_as_a_float()
+    {
+        var ints = folder.File("ints.pt");
+        SaveState(ints, state => state["body.3.num_batches_tracked"] = tensor(7L), WeightFormat.PyTorch, DnCnnDenoiser.Name);
+        var floats = folder.File("floats.safetensors");
+        SaveState(floats, state => state["body.3.num_batches_tracked"] = tensor(7f), architecture: DnCnnDenoiser.Name);
+
+        var (model, _) = PyTorchWeights.Import(DnCnnDenoiser.Name, ints);
+        using var _ = model;
+
+        Assert.Equal((ScalarType.Int64, 7L), (model.state_dict()["body.3.num_batches_tracked"].dtype, model.state_dict()["body.3.num_batches_tracked"].item<long>()));
+        AssertImportFails(floats, "body.3.num_batches_tracked holds Float32 values; it is a count (as BatchNorm's num_batches_tracked) and must hold integers",
+            DnCnnDenoiser.Name);
+    }
+
     [Theory]
     [InlineData("random", "neither a PyTorch state dict nor a safetensors file - save one in PyTorch with torch.save(model.state_dict(), path), or with safetensors' save_file")]
     [InlineData("empty", "neither a PyTorch state dict nor a safetensors file - save one in PyTorch with torch.save(model.state_dict(), path), or with safetensors' save_file")]
@@ -305,10 +325,10 @@ public sealed class PyTorchInteropTests : IDisposable
     }
 
     /// <summary>The CLI's import fails with one line that names the file, exit 1, and writes no model file.</summary>
-    private void AssertImportFails(string file, string message)
+    private void AssertImportFails(string file, string message, string architecture = ConvAutoencoder.ArchitectureName)
     {
         var output = folder.File("imported.dat");
-        var (exit, printed, error) = Run("import", "--arch", ConvAutoencoder.ArchitectureName, "--weights", file, "--output", output);
+        var (exit, printed, error) = Run("import", "--arch", architecture, "--weights", file, "--output", output);
 
         Assert.Equal(1, exit);
         Assert.Equal("", printed);
@@ -317,11 +337,12 @@ public sealed class PyTorchInteropTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
-    /// <summary>A seed-2 conv-autoencoder's state dict, changed by <paramref name="change"/>, saved with PyBridge.</summary>
-    private static void SaveState(string file, Action<Dictionary<string, Tensor>> change, WeightFormat format = WeightFormat.SafeTensors)
+    /// <summary>A seed-2 model's state dict (a conv-autoencoder's unless said), changed by <paramref name="change"/>, saved with PyBridge.</summary>
+    private static void SaveState(string file, Action<Dictionary<string, Tensor>> change, WeightFormat format = WeightFormat.SafeTensors,
+        string architecture = ConvAutoencoder.ArchitectureName)
     {
         using var scope = NewDisposeScope();
-        using var model = Architectures.Create(ConvAutoencoder.ArchitectureName, seed: 2);
+        using var model = Architectures.Create(architecture, seed: 2);
         var state = model.state_dict();
         change(state);
         using var stream = File.Create(file);
