@@ -2,6 +2,7 @@ using System.CommandLine;
 using Denoise.Imaging;
 using Denoise.IO;
 using Denoise.Training;
+using Denoise.Models;
 using static TorchSharp.torch;
 
 namespace Denoise.Cli;
@@ -27,7 +28,8 @@ public static class DenoiseCommand
             Required = true,
         };
         var precision = TypedOptions.Precision("The arithmetic of denoising (default fp32).");
-        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output, precision };
+        var ensemble = TypedOptions.Ensemble();
+        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output, precision, ensemble };
         command.SetAction(parsed =>
         {
             NativeHeap.ReturnLargeBlocks();
@@ -43,7 +45,7 @@ public static class DenoiseCommand
                 using var scope = NewDisposeScope();
                 try
                 {
-                    var cleaned = loaded.Denoise(GrayImage.Load(inputPath).unsqueeze(0));
+                    var cleaned = loaded.Denoise(GrayImage.Load(inputPath).unsqueeze(0), parsed.GetValue(ensemble));
                     GrayImage.Save(cleaned[0], outputPath);
                 }
                 catch (Exception e) when (written > 0 && e is IOException or InvalidDataException or UnauthorizedAccessException)

@@ -13,7 +13,8 @@ namespace Denoise.Cli;
 
 /// <summary>
 /// `denoise evaluate --model M`: PSNR and SSIM of a data set's noisy test images, two classical filters and the model.
-/// Data set, noise and seed default to those the model was trained with.
+/// Data set, noise and seed default to those the model was trained with; --layout scores the test digits centred as
+/// MNIST has them, shifted, or in house-number strips (<see cref="DigitLayouts"/>).
 /// </summary>
 public static class EvaluateCommand
 {
@@ -23,13 +24,16 @@ public static class EvaluateCommand
         var dataSet = TypedOptions.DataSet("The test images: mnist or fashion-mnist (default: the data set the model was trained on).");
         var noise = TypedOptions.Noise("Noise added to the test images (default: the noise the model was trained with).");
         var seed = TypedOptions.OptionalWhole("--seed", "Seed of the noise (default: the model's seed, so the test noise matches its validation).", long.MinValue, long.MaxValue);
-        var limit = TypedOptions.OptionalWhole("--limit", "Score only the first N test images (quick runs).", 1, DataCatalog.ImageCount(Split.Test));
+        var layout = TypedOptions.Layout($"Where the test digits sit: centred (as MNIST has them), shifted (each moved by up to {DigitLayouts.MaxShift} pixels each way) or strips (house numbers of 3 to 5 digits on {DigitLayouts.StripHeight} x {DigitLayouts.StripWidth} canvases). The same images on every run.");
+        layout.DefaultValueFactory = _ => DigitLayout.Centred;
+        var ensemble = TypedOptions.Ensemble();
+        var limit = TypedOptions.OptionalWhole("--limit", "Score only the first N test images (quick runs; with --layout strips, N strips).", 1, DataCatalog.ImageCount(Split.Test));
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var grid = new Option<string?>("--grid") { Description = "Also save a PNG of ten random test digits: clean, noisy, denoised." };
+        var grid = new Option<string?>("--grid") { Description = "Also save a PNG of ten random test digits (four strips): clean, noisy, denoised." };
         var precision = TypedOptions.Precision("The arithmetic of denoising (default fp32, so that scores compare across machines).");
         var command = new Command("evaluate", "Score a trained model on a test set against the noisy input and classical filters.")
         {
-            model, dataSet, noise, seed, limit, json, grid, precision,
+            model, dataSet, noise, seed, layout, ensemble, limit, json, grid, precision,
         };
         command.SetAction(parsed =>
         {
@@ -47,14 +51,16 @@ public static class EvaluateCommand
             };
 
             using var scope = NewDisposeScope();
-            using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit));
+            var arranged = parsed.GetValue(layout);
+            using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit), layout: arranged);
             var (clean, noisy) = (test.Clean.Images, test.Noisy);
-            var denoised = loaded.Denoise(noisy);
+            var averaged = parsed.GetValue(ensemble);
+            var denoised = loaded.Denoise(noisy, averaged);
             var comparison = DenoisingComparison.Run(clean, noisy, denoised, metadata.Architecture);
 
             if (gridPath is not null)
             {
-                var picks = DataStats.SampleIndices(test.Count, Math.Min(10, test.Count), scored.Seed);
+                var picks = DataStats.SampleIndices(test.Count, Math.Min(arranged == DigitLayout.Strips ? 4 : 10, test.Count), scored.Seed);
                 ImageGrid.Create()
                     .AddRow("clean", DataStats.Take(clean, picks))
                     .AddRow("noisy", DataStats.Take(noisy, picks))
@@ -64,20 +70,23 @@ public static class EvaluateCommand
 
             var output = parsed.InvocationConfiguration.Output;
             if (parsed.GetValue(json))
-                output.WriteLine(ToJson(modelPath, metadata.Architecture, scored.DataSet, scored.Noise, test.Count, loaded.Precision.Used, comparison));
+                output.WriteLine(ToJson(modelPath, metadata.Architecture, scored.DataSet, arranged, averaged, scored.Noise, test.Count, loaded.Precision.Used, comparison));
             else
-                WriteTable(output, $"{modelPath} ({metadata.Architecture}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {scored.Noise}{(loaded.Precision.Used == Precision.Float32 && parsed.GetValue(precision) == Precision.Float32 ? "" : $", denoised in {loaded.Precision}")}", comparison);
+                WriteTable(output, $"{modelPath} ({metadata.Architecture}{(averaged == SelfEnsemble.None ? "" : $", self-ensemble {SelfEnsembles.Name(averaged)}")}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {DigitLayouts.Name(arranged)}, {scored.Noise}{(loaded.Precision.Used == Precision.Float32 && parsed.GetValue(precision) == Precision.Float32 ? "" : $", denoised in {loaded.Precision}")}", comparison);
             return 0;
         });
         return command;
     }
 
-    internal static string ToJson(string modelPath, string architecture, DataSetKind dataSet, NoiseSpec noise, int images, Precision precision, DenoisingComparison comparison) =>
+    internal static string ToJson(string modelPath, string architecture, DataSetKind dataSet, DigitLayout layout, SelfEnsemble ensemble,
+        NoiseSpec noise, int images, Precision precision, DenoisingComparison comparison) =>
         JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["model"] = modelPath,
             ["arch"] = architecture,
             ["dataset"] = TypedOptions.Name(dataSet),
+            ["layout"] = DigitLayouts.Name(layout),
+            ["ensemble"] = SelfEnsembles.Name(ensemble),
             ["noise"] = noise.ToString(),
             ["images"] = images,
             ["precision"] = Precisions.Name(precision),

@@ -67,12 +67,12 @@ internal sealed class LoadedModel : IDisposable
         }
     }
 
-    /// <summary><see cref="ImageDenoiser.Denoise(Denoiser, Tensor, int, int)"/> in <see cref="Precision"/>, with the model file named in its errors.</summary>
-    public Tensor Denoise(Tensor images)
+    /// <summary><see cref="ImageDenoiser.Denoise(Denoiser, Tensor, int, int, SelfEnsemble)"/> in <see cref="Precision"/>, with the model file named in its errors.</summary>
+    public Tensor Denoise(Tensor images, SelfEnsemble ensemble = SelfEnsemble.None)
     {
         try
         {
-            return ImageDenoiser.Denoise(copy?.Network ?? Network, images);
+            return ImageDenoiser.Denoise(copy?.Network ?? Network, images, ensemble: ensemble);
         }
         catch (InvalidDataException e)
         {

@@ -44,7 +44,7 @@ public static class TrainCommand
             Setting(TypedOptions.Whole("--seed", "Seed for initial weights, noise and shuffling.", long.MinValue, long.MaxValue),
                 nameof(TrainingOptions.Seed), o => o.Seed, (o, v) => o with { Seed = v }),
             Setting(epochs, nameof(TrainingOptions.Epochs), o => o.Epochs, (o, v) => o with { Epochs = v, Minutes = null }),
-            Setting(TypedOptions.OptionalReal("--minutes", "A time budget: the epochs that fit it are chosen at the start (by timing a few steps), corrected after the first epoch by its time, and recorded in the model file.", 0, TrainingOptions.MaxMinutes),
+            Setting(TypedOptions.OptionalReal("--minutes", "A time budget: the epochs that end nearest it are chosen at the start (by timing a few steps), planned again after every epoch from the epochs' times, and recorded in the model file.", 0, TrainingOptions.MaxMinutes),
                 nameof(TrainingOptions.Minutes), o => o.Minutes, (o, v) => o with { Minutes = v }),
             Setting(TypedOptions.Whole("--batch", "Images per batch.", 1, TrainingOptions.MaxBatchSize),
                 nameof(TrainingOptions.BatchSize), o => o.BatchSize, (o, v) => o with { BatchSize = v }),
@@ -58,6 +58,10 @@ public static class TrainCommand
                 nameof(TrainingOptions.FreshNoise), o => o.FreshNoise, (o, v) => o with { FreshNoise = v }),
             Setting(TypedOptions.Precision("The arithmetic of training, validation and scores (master weights and Adam stay fp32)."),
                 nameof(TrainingOptions.Precision), o => o.Precision, (o, v) => o with { Precision = v }),
+            Setting(TypedOptions.Fraction("--ema", "Keep an exponential moving average of the weights with this decay per step (0: none; e.g. 0.999), and validate and save the average.", 0, 1),
+                nameof(TrainingOptions.EmaDecay), o => o.EmaDecay, (o, v) => o with { EmaDecay = v }),
+            Setting(TypedOptions.Augmentation("How each batch's digits are moved (up to PIXELS each way, black filling in), scaled and set in strips of several digits before the noise goes on, drawn afresh for every batch (needs --fresh-noise)."),
+                nameof(TrainingOptions.Augmentation), o => o.Augmentation, (o, v) => o with { Augmentation = v }),
         ];
 
         var command = new Command("train", "Train a denoiser on noisy images and save it (settings not given come from the architecture's recipe).")
@@ -117,7 +121,7 @@ public static class TrainCommand
                 }
             }
 
-            ModelFile.Save(outputPath, model, trainer.Metadata());
+            ModelFile.Save(outputPath, trainer.Result, trainer.Metadata());
             if (trainer.Precision is { } precision && options.Precision == Precision.Auto)
                 writer.WriteLine($"precision {precision}");
             if (trainer.BudgetPlan is { } plan)

@@ -24,6 +24,22 @@ internal static class TypedOptions
     public static Option<Precision> Precision(string description) =>
         new("--precision") { Description = $"{description} One of {Precisions.ValidForms}.", HelpName = "fp32|bf16|auto", CustomParser = r => Parse(r, Precisions.Parse) };
 
+    public static Option<DigitAugmentation> Augmentation(string description) =>
+        new("--augment") { Description = $"{description} Forms: {DigitAugmentation.ValidForms}.", CustomParser = r => Parse(r, DigitAugmentation.Parse) };
+
+    /// <summary>--ensemble, default none; its help states what it costs.</summary>
+    public static Option<SelfEnsemble> Ensemble() =>
+        new("--ensemble")
+        {
+            Description = "Self-ensembling: also denoise each image mirrored (flips: 4 passes) or mirrored and turned by 90 degrees (dihedral: 8 passes), turn the outputs back and average them. Costs 4 or 8 times the time of one pass.",
+            HelpName = "none|flips|dihedral",
+            DefaultValueFactory = _ => SelfEnsemble.None,
+            CustomParser = r => Parse(r, SelfEnsembles.Parse),
+        };
+
+    public static Option<DigitLayout> Layout(string description) =>
+        new("--layout") { Description = description, HelpName = "centred|shifted|strips", CustomParser = r => Parse(r, DigitLayouts.Parse) };
+
     public static Option<WeightFormat> WeightFormat(string description) =>
         new("--format") { Description = $"{description} One of safetensors, pytorch.", Required = true, CustomParser = r => Parse(r, ParseWeightFormat) };
 
@@ -47,6 +63,17 @@ internal static class TypedOptions
     /// </summary>
     public static Option<double> Real(string name, string description, double above, double most) =>
         new(name) { Description = $"{description} {RealRange(above, most)}", CustomParser = r => Parse(r, text => ParseReal(name, text, above, most)) };
+
+    /// <summary>A number from <paramref name="least"/> (included) to below <paramref name="below"/>, finite, checked like <see cref="Whole"/>.</summary>
+    public static Option<double> Fraction(string name, string description, double least, double below) =>
+        new(name)
+        {
+            Description = $"{description} From {Number(least)} to below {Number(below)}.",
+            CustomParser = r => Parse(r, text =>
+                double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= least && value < below
+                    ? value
+                    : throw new FormatException($"{name} must be a number from {Number(least)} to below {Number(below)}, got {text}")),
+        };
 
     /// <summary><see cref="Real"/> for an option that may be left out (null: not given).</summary>
     public static Option<double?> OptionalReal(string name, string description, double above, double most) =>

@@ -1,3 +1,4 @@
+using Denoise.Data;
 using Denoise.Models;
 
 namespace Denoise.Training;
@@ -33,6 +34,7 @@ public static class Architectures
                 LearningRate = 4e-3,
                 Schedule = LearningRateSchedule.Cosine,
                 FreshNoise = true,
+                Augmentation = DigitAugmentation.Parse("shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.25"),
                 Minutes = 15,
                 Precision = Precision.Auto,
             }));

@@ -25,6 +25,7 @@ public sealed class Trainer : IDisposable
     private readonly TimeProvider clock;
     private readonly PrecisionProbe probe;
     private TrainingStep? step;
+    private readonly WeightAverage? average;
     private TimeBudget? budget;
 
     /// <param name="clock">Times the epochs and any time budget; the system's clock unless a test gives its own.</param>
@@ -49,9 +50,18 @@ public sealed class Trainer : IDisposable
         optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
         if (options.Precision != Training.Precision.Auto)
             Use(new PrecisionChoice(options.Precision, "as asked"));
+        average = options.EmaDecay > 0 ? new WeightAverage(model, options.EmaDecay) : null;
     }
 
+    /// <summary>The model the optimiser trains.</summary>
     public Denoiser Model { get; }
+
+    /// <summary>
+    /// The weights the run delivers: with <see cref="TrainingOptions.EmaDecay"/>, a model (owned by the trainer) that
+    /// holds the moving average of <see cref="Model"/>'s weights; else <see cref="Model"/> itself. Validation and quality
+    /// scores are of these weights, and model files hold them.
+    /// </summary>
+    public Denoiser Result => average?.Model ?? Model;
 
     /// <summary>The run's options as given; they do not change (<see cref="Metadata"/> records what ran).</summary>
     public TrainingOptions Options { get; }
@@ -111,6 +121,8 @@ public sealed class Trainer : IDisposable
                 var size = Math.Min(batchSize, count - start);
                 var index = order.narrow(0, start, size);
                 var clean = data.CleanTrain.index_select(0, index);
+                if (!Options.Augmentation.IsNone)
+                    clean = Options.Augmentation.Apply(clean, RunSeeds.BatchAugmentation(Options.Seed, epoch, batch));
                 var noisy = Options.FreshNoise
                     ? Options.Noise.Apply(clean, RunSeeds.BatchNoise(Options.Seed, epoch, batch))
                     : data.NoisyTrain.index_select(0, index);
@@ -120,6 +132,7 @@ public sealed class Trainer : IDisposable
                 // Once NaN or infinite, always: stop at once rather than train on and save nothing usable.
                 if (!float.IsFinite(loss.item<float>()))
                     throw new TrainingDivergedException(epoch, batch + 1, batches, loss.item<float>(), LearningRate);
+                average?.Update();
                 lossSum.add_(loss, alpha: size);
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
                 progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batch + 1, batches)
@@ -136,18 +149,20 @@ public sealed class Trainer : IDisposable
             var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim, step!.Precision);
             history.Add(record);
             if (budget is not null)
-                PlannedEpochs = budget.AfterEpoch(epoch, record.Seconds);
+                PlannedEpochs = budget.AfterEpoch(epoch);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
             progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batches, batches, record)
                 { RunningLoss = trainLoss, Elapsed = elapsed });
         }
 
+        budget?.Finish();
         return history;
     }
 
     /// <summary>
     /// Trains <paramref name="model"/> with <paramref name="options"/> on the data they name and saves it to
-    /// <paramref name="path"/>: what a notebook does for each model it trains, in one call. Returns the history.
+    /// <paramref name="path"/>: what a notebook does for each model it trains, in one call. The model ends with the
+    /// weights saved (<see cref="Result"/>: the moving average, when the options keep one). Returns the history.
     /// </summary>
     public static TrainingHistory TrainAndSave(Denoiser model, TrainingOptions options, string path,
         IProgress<TrainingProgress>? progress = null, string? dataFolder = null)
@@ -155,24 +170,28 @@ public sealed class Trainer : IDisposable
         using var data = TrainingData.Load(options, dataFolder);
         using var trainer = new Trainer(model, options);
         var history = trainer.Fit(data, progress);
-        ModelFile.Save(path, model, trainer.Metadata());
+        ModelFile.Save(path, trainer.Result, trainer.Metadata());
+        if (trainer.Result != model)
+            using (no_grad())
+                foreach (var (to, from) in model.parameters().Zip(trainer.Result.parameters()))
+                    to.copy_(from);
         return history;
     }
 
     /// <summary>
-    /// The mean loss of the model's outputs against <paramref name="clean"/>, in eval mode without gradients, in the
+    /// The mean loss of <see cref="Result"/>'s outputs against <paramref name="clean"/>, in eval mode without gradients, in the
     /// trainer's <see cref="Precision"/> (fp32 while auto is not yet resolved).
     /// </summary>
     public double Evaluate(Tensor noisy, Tensor clean)
     {
         CheckPairs(noisy, clean, "validation");
         using var copy = InferenceCopy();
-        return MeanLoss(copy?.Network ?? Model, Options.Loss, noisy, clean);
+        return MeanLoss(copy?.Network ?? Result, Options.Loss, noisy, clean);
     }
 
     /// <summary>A bf16 copy of the model as it is now when the trainer computes in bf16, else null (the model itself computes).</summary>
     private BFloat16Copy? InferenceCopy() =>
-        Precision?.Used == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(Model) : null;
+        Precision?.Used == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(Result) : null;
 
     /// <summary>
     /// Images per forward call when the trainer only evaluates (validation loss, quality scores), whatever the training
@@ -205,7 +224,7 @@ public sealed class Trainer : IDisposable
         return sum.item<double>() / count;
     }
 
-    /// <summary>PSNR and SSIM of the model on the first <paramref name="images"/> validation pairs; null for none.</summary>
+    /// <summary>PSNR and SSIM of <see cref="Result"/> on the first <paramref name="images"/> validation pairs; null for none.</summary>
     private QualityReport? Score(TrainingData data, int images)
     {
         if (images == 0)
@@ -213,7 +232,7 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         var n = Math.Min(images, data.CleanValidation.shape[0]);
         using var copy = InferenceCopy();
-        var denoised = ImageDenoiser.Denoise(copy?.Network ?? Model, data.NoisyValidation.narrow(0, 0, n), EvaluationChunk);
+        var denoised = ImageDenoiser.Denoise(copy?.Network ?? Result, data.NoisyValidation.narrow(0, 0, n), EvaluationChunk);
         return ImageMetrics.Evaluate(data.CleanValidation.narrow(0, 0, n), denoised);
     }
 
@@ -301,16 +320,25 @@ public sealed class Trainer : IDisposable
     /// <summary>The metadata for a model file of the model as trained so far.</summary>
     public ModelMetadata Metadata() => ModelMetadata.For(Model, RecordedOptions, history);
 
-    /// <summary>Writes the run so far (weights, Adam state, options, history) to <paramref name="path"/> atomically.</summary>
-    private void SaveCheckpoint(string path) => Checkpoint.Write(path, Model, Metadata(), optimizer);
+    /// <summary>Writes the run so far (weights, Adam state, any weight average, options, history) to <paramref name="path"/> atomically.</summary>
+    private void SaveCheckpoint(string path) => Checkpoint.Write(path, Model, Metadata(), writer =>
+    {
+        optimizer.save_state_dict(writer);
+        average?.Save(writer);
+    });
 
-    /// <summary>Sets the optimiser's state from a checkpoint's reader, positioned after the weights.</summary>
-    internal void LoadOptimizerState(BinaryReader reader) => optimizer.load_state_dict(reader);
+    /// <summary>Sets the optimiser's state and any weight average from a checkpoint's reader, positioned after the weights.</summary>
+    internal void LoadRunState(BinaryReader reader)
+    {
+        optimizer.load_state_dict(reader);
+        average?.Load(reader);
+    }
 
     public void Dispose()
     {
         step?.Dispose();
         optimizer.Dispose();
+        average?.Dispose();
     }
 
     private void CheckPairs(Tensor noisy, Tensor clean, string what)

@@ -64,22 +64,38 @@ public sealed record TrainingOptions
     public bool FreshNoise { get; init; }
 
     /// <summary>
+    /// How each batch's digits are moved, scaled and combined before the noise goes on (<see cref="DigitAugmentation"/>),
+    /// drawn afresh for every batch, seeded by run, epoch and batch like the fresh noise. It needs <see cref="FreshNoise"/>:
+    /// noise drawn once belongs to the digits as they were. Validation keeps the data set's own digits.
+    /// </summary>
+    public DigitAugmentation Augmentation { get; init; } = DigitAugmentation.None;
+
+    /// <summary>
     /// A time budget in minutes: when set, a <see cref="TimeBudget"/> chooses the run's epochs at its start, by timing a
-    /// few steps, and corrects them once after the first epoch by its measured time, so that the whole run (validation
-    /// included) fits the budget; <see cref="Epochs"/> is then ignored, and model files and checkpoints record the
-    /// epochs chosen as <see cref="Epochs"/> (a run with that <c>Epochs</c> alone differs only in the learning rates
-    /// of its first epoch, which followed the first plan). Null: train for <see cref="Epochs"/>.
+    /// few steps, and plans again after every epoch from the epochs' measured times, so that the whole run (validation
+    /// included) ends as near the budget as whole epochs allow; <see cref="Epochs"/> is then ignored, and model files and
+    /// checkpoints record the epochs planned as <see cref="Epochs"/>. A schedule follows the plan: when it changes, the
+    /// learning rates from there on are those of a run of the new length (a run with that <c>Epochs</c> alone differs
+    /// only in the steps before the last change). Null: train for <see cref="Epochs"/>.
     /// </summary>
     public double? Minutes { get; init; }
 
     /// <summary>The longest time budget: a week.</summary>
     public const double MaxMinutes = 7 * 24 * 60;
+
     /// <summary>
     /// The arithmetic of the training steps, the validation and the quality scores: fp32, bf16 (mixed precision, master
     /// weights and Adam in fp32) or auto, which each session of the run resolves on its machine (<see cref="PrecisionProbe"/>);
     /// what each epoch used is in its <see cref="EpochRecord.Precision"/>.
     /// </summary>
     public Precision Precision { get; init; } = Precision.Float32;
+
+    /// <summary>
+    /// Keep an exponential moving average of the weights with this decay per step (0: none): the run then validates and
+    /// saves the average (<see cref="Trainer.Result"/>), which is smoother than the last step's weights. Early steps
+    /// use a smaller decay, (1 + n) / (10 + n) after n steps, so a short run averages over its own length.
+    /// </summary>
+    public double EmaDecay { get; init; }
 
     /// <summary>After every epoch, score PSNR and SSIM on this many validation images (0: don't), for quality-over-time curves.</summary>
     public int QualityImages { get; init; }
@@ -116,6 +132,17 @@ public sealed record TrainingOptions
         Require(Epsilon > 0 && double.IsFinite(Epsilon), nameof(Epsilon), $"must be positive, got {Epsilon}");
         Require(Minutes is null or (> 0 and <= MaxMinutes), nameof(Minutes), $"must be above 0 and at most {MaxMinutes} (a week), got {Minutes}");
         Require(QualityImages >= 0, nameof(QualityImages), $"must be 0 or more, got {QualityImages}");
+        Require(EmaDecay is >= 0 and < 1, nameof(EmaDecay), $"must be in [0, 1) (0: no average), got {EmaDecay}");
         Require(Enum.IsDefined(Precision), nameof(Precision), $"must be fp32, bf16 or auto, got {(int)Precision}");
+        try
+        {
+            Augmentation.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidTrainingOptionException(nameof(Augmentation), e.Message);
+        }
+        Require(Augmentation.IsNone || FreshNoise, nameof(Augmentation),
+            $"{Augmentation} needs fresh noise (the noise goes on after the digits move); add --fresh-noise");
     }
 }

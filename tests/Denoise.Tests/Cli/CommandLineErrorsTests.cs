@@ -95,7 +95,7 @@ public sealed class CommandLineErrorsTests : IDisposable
         var broken = new Denoise.Metrics.QualityReport([double.NaN], [double.NaN], [double.NaN]);
         var comparison = new Denoise.Metrics.DenoisingComparison(finite, finite, finite, broken, "conv-autoencoder");
 
-        var json = Denoise.Cli.EvaluateCommand.ToJson("m.dat", "conv-autoencoder", Denoise.Data.DataSetKind.Mnist, new Denoise.Noise.GaussianNoise(0.5), 1, Denoise.Training.Precision.Float32, comparison);
+        var json = Denoise.Cli.EvaluateCommand.ToJson("m.dat", "conv-autoencoder", Denoise.Data.DataSetKind.Mnist, Denoise.Data.DigitLayout.Centred, Denoise.Models.SelfEnsemble.None, new Denoise.Noise.GaussianNoise(0.5), 1, Denoise.Training.Precision.Float32, comparison);
 
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var denoised = document.RootElement.GetProperty("denoised");

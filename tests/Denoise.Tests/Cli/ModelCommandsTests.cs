@@ -132,6 +132,61 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.StartsWith("denoise: precision 'fp16' is not known; use fp32, bf16 (", error);
     }
 
+    [Theory]
+    [InlineData("shifted", 32, 32)]
+    [InlineData("strips", 3, 3)]
+    [InlineData("centred", 8, 8)]
+    public void Evaluate_scores_the_layout_asked_for_and_says_which(string layout, int limit, int images)
+    {
+        var (exit, output, error) = Run("evaluate", "--model", modelPath, "--layout", layout, "--limit", limit.ToString(), "--json");
+
+        Assert.Equal((0, ""), (exit, error));
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(layout, json.RootElement.GetProperty("layout").GetString());
+        Assert.Equal(images, json.RootElement.GetProperty("images").GetInt32());
+        Assert.Equal("none", json.RootElement.GetProperty("ensemble").GetString());
+    }
+
+    [Fact]
+    public void Evaluate_of_strips_says_so_in_its_table_and_draws_four_strips()
+    {
+        var grid = folder.File("strips.png");
+
+        var (exit, output, error) = Run("evaluate", "--model", modelPath, "--layout", "strips", "--limit", "6", "--grid", grid);
+
+        Assert.Equal((0, ""), (exit, error));
+        Assert.Contains("6 mnist test images, strips, gaussian:0.5", output);
+        using var picture = GrayImage.Load(grid);
+        // Four strips of 128 pixels at 3 pixels each, with gaps and the label column: wider than 4 x 384.
+        Assert.InRange(picture.shape[2], 4 * 3 * Denoise.Data.DigitLayouts.StripWidth, 5 * 3 * Denoise.Data.DigitLayouts.StripWidth);
+    }
+
+    [Fact]
+    public void An_unknown_layout_is_a_command_line_error_naming_the_known_ones()
+    {
+        var (exit, _, error) = Run("evaluate", "--model", modelPath, "--layout", "diagonal");
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("denoise: layout 'diagonal' is not known; use centred, shifted or strips", error);
+    }
+
+    [Fact]
+    public void Evaluate_and_denoise_take_a_self_ensemble_and_evaluate_says_which()
+    {
+        var (exit, output, error) = Run("evaluate", "--model", modelPath, "--ensemble", "flips", "--limit", "8", "--json");
+        Assert.Equal((0, ""), (exit, error));
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("flips", json.RootElement.GetProperty("ensemble").GetString());
+
+        var input = WriteImage("e.png", height: 20, width: 24);
+        (exit, _, error) = Run("denoise", "--model", modelPath, "--input", input, "--output", folder.File("e-out.png"), "--ensemble", "dihedral");
+        Assert.Equal((0, ""), (exit, error));
+
+        (exit, _, error) = Run("denoise", "--model", modelPath, "--input", input, "--output", folder.File("x.png"), "--ensemble", "all");
+        Assert.Equal(2, exit);
+        Assert.StartsWith("denoise: self-ensemble 'all' is not known; use none, flips or dihedral", error);
+    }
+
     private string WriteImage(string name, int height, int width)
     {
         var path = folder.File(name);
