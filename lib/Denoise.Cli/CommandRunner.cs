@@ -41,14 +41,20 @@ public static class CommandRunner
         }
     }
 
-    /// <summary>The user-facing message of an exception, flattened to one line.</summary>
+    /// <summary>
+    /// The user-facing message of an exception, flattened to one line. Our own errors say what to do; any other is a
+    /// fault of ours, said so without .NET's name for it, and without libtorch's C++ stack.
+    /// </summary>
     public static string OneLine(Exception e)
     {
         var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e;
-        var message = inner.Message.ReplaceLineEndings(" ").Trim();
+        var message = inner.Message;
+        if (message.IndexOf("Exception raised from", StringComparison.Ordinal) is > 0 and var stack)
+            message = message[..stack];
+        message = message.ReplaceLineEndings(" ").Trim();
         return inner is IOException or InvalidDataException or FormatException or ArgumentException
             or UnauthorizedAccessException or OperationCanceledException or NotSupportedException
             ? message
-            : $"unexpected {inner.GetType().Name}: {message}";
+            : $"an unexpected error stopped the command ({message}) - DENOISE_DEBUG=1 shows where; please report it";
     }
 }

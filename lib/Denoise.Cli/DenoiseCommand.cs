@@ -2,6 +2,8 @@ using System.CommandLine;
 using Denoise.Data;
 using Denoise.Imaging;
 using Denoise.IO;
+using Denoise.Training;
+using Denoise.Models;
 using static TorchSharp.torch;
 
 namespace Denoise.Cli;
@@ -28,11 +30,15 @@ public static class DenoiseCommand
             Description = "The output .png file, or for a folder input a folder (each image under its own name, as .png).",
             Required = true,
         };
-        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output };
+        var precision = TypedOptions.Precision("The arithmetic of denoising (default fp32).");
+        var ensemble = TypedOptions.Ensemble();
+        var command = new Command("denoise", "Denoise images with a trained model.") { model, input, output, precision, ensemble };
         command.SetAction(parsed =>
         {
-            using var loaded = LoadedModel.Load(parsed.GetValue(model)!);
-            var plan = Plan(parsed.GetValue(input)!, parsed.GetValue(output)!);
+            NativeHeap.ReturnLargeBlocks();
+            var modelPath = parsed.GetValue(model)!;
+            using var loaded = LoadedModel.Load(modelPath, parsed.GetValue(precision));
+            var plan = Plan(parsed.GetValue(input)!, parsed.GetValue(output)!, modelPath);
             foreach (var (inputPath, _) in plan.Pairs)
                 GrayImage.Inspect(inputPath);   // a bad image anywhere fails here, before anything is written
 
@@ -44,9 +50,9 @@ public static class DenoiseCommand
                 try
                 {
                     if (keepsColour && ColorImage.Load(inputPath) is var colour && !IsGrey(colour))
-                        ColorImage.Save(loaded.DenoisePlanes(colour), outputPath);
+                        ColorImage.Save(loaded.DenoisePlanes(colour, parsed.GetValue(ensemble)), outputPath);
                     else
-                        GrayImage.Save(loaded.Denoise(GrayImage.Load(inputPath).unsqueeze(0))[0], outputPath);
+                        GrayImage.Save(loaded.Denoise(GrayImage.Load(inputPath).unsqueeze(0), parsed.GetValue(ensemble))[0], outputPath);
                 }
                 catch (Exception e) when (written > 0 && e is IOException or InvalidDataException or UnauthorizedAccessException)
                 {
@@ -70,9 +76,9 @@ public static class DenoiseCommand
 
     /// <summary>
     /// One pair for a file; for a folder, one per image file in it (by extension, in any case), written under the same name
-    /// with the extension .png. Refuses every plan that would write over an input.
+    /// with the extension .png. Refuses every plan that would write over an input, the model or a file that is not a PNG.
     /// </summary>
-    internal static WorkPlan Plan(string input, string output)
+    internal static WorkPlan Plan(string input, string output, string model)
     {
         if (!Directory.Exists(input))
         {
@@ -83,7 +89,7 @@ public static class DenoiseCommand
                 throw new ArgumentException($"--output {output} is a folder; give an output file name for the single input {input}");
             if (!string.Equals(Path.GetExtension(output), ".png", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"--output {output}: denoised images are written as PNG; give a name ending in .png");
-            return new WorkPlan([(input, OutputFile.Beside(output, input, "input image"))], []);
+            return new WorkPlan([(input, OutputFile.Check("--output", output, OutputFile.Png, (input, "input image"), (model, "model file")))], []);
         }
 
         if (File.Exists(output))
@@ -95,7 +101,8 @@ public static class DenoiseCommand
         var files = candidates.Where(RegularFile.IsRegular).ToList();
         if (files.Count == 0)
             throw new FileNotFoundException($"{input}: the folder holds no image files ({string.Join(", ", GrayImage.Extensions)}, in any case)");
-        var pairs = files.Select(f => (f, Path.Combine(output, Path.ChangeExtension(Path.GetFileName(f), ".png")))).ToList();
+        var pairs = files.Select(f => (f, OutputFile.Check("--output", Path.Combine(output, Path.ChangeExtension(Path.GetFileName(f), ".png")),
+            OutputFile.Png, (f, "input image"), (model, "model file")))).ToList();
         if (pairs.GroupBy(p => p.Item2).FirstOrDefault(g => g.Count() > 1) is { } clash)
             throw new ArgumentException($"{string.Join(" and ", clash.Select(p => Path.GetFileName(p.f)))} would both be written as {clash.Key}; rename one");
         return new WorkPlan(pairs, [.. candidates.Except(files)]);

@@ -14,7 +14,8 @@ namespace Denoise.Cli;
 
 /// <summary>
 /// `denoise evaluate --model M`: PSNR and SSIM of a data set's noisy test images, two classical filters and the model.
-/// Data set, noise and seed default to those the model was trained with.
+/// Data set, noise and seed default to those the model was trained with; --layout scores the test digits centred as
+/// MNIST has them, shifted, or in house-number strips (<see cref="DigitLayouts"/>).
 /// </summary>
 public static class EvaluateCommand
 {
@@ -23,19 +24,25 @@ public static class EvaluateCommand
         var model = new Option<string>("--model") { Description = "A model file written by ./denoise train.", Required = true };
         var dataSet = TypedOptions.DataSet("The test images: mnist, fashion-mnist, or photos (the held-out test photos in grey; default: the data set the model was trained on).");
         var noise = TypedOptions.Noise("Noise added to the test images (default: the noise the model was trained with).");
-        var seed = new Option<long?>("--seed") { Description = "Seed of the noise (default: the model's seed, so the test noise matches its validation)." };
-        var limit = new Option<int?>("--limit") { Description = "Score only the first N test images (quick runs; photos: the first N test photos)." };
-        var crop = new Option<int?>("--crop") { Description = "Photos: score only the centre SIDE x SIDE pixels of each test photo (quick runs).", HelpName = "SIDE" };
+        var seed = TypedOptions.OptionalWhole("--seed", "Seed of the noise (default: the model's seed, so the test noise matches its validation).", long.MinValue, long.MaxValue);
+        var layout = TypedOptions.Layout($"Where the test digits sit: centred (as MNIST has them), shifted (each moved by up to {DigitLayouts.MaxShift} pixels each way) or strips (house numbers of 3 to 5 digits on {DigitLayouts.StripHeight} x {DigitLayouts.StripWidth} canvases). The same images on every run.");
+        layout.DefaultValueFactory = _ => DigitLayout.Centred;
+        var ensemble = TypedOptions.Ensemble();
+        var limit = TypedOptions.OptionalWhole("--limit", "Score only the first N test images (quick runs; with --layout strips, N strips; photos: the first N test photos).", 1, DataCatalog.ImageCount(Split.Test));
+        var crop = TypedOptions.OptionalWhole("--crop", "Photos: score only the centre SIDE x SIDE pixels of each test photo (quick runs).", 1, 8192);
+        crop.HelpName = "SIDE";
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var grid = new Option<string?>("--grid") { Description = "Also save a PNG of ten random test digits: clean, noisy, denoised." };
+        var grid = new Option<string?>("--grid") { Description = "Also save a PNG of ten random test digits (four strips): clean, noisy, denoised." };
+        var precision = TypedOptions.Precision("The arithmetic of denoising (default fp32, so that scores compare across machines).");
         var command = new Command("evaluate", "Score a trained model on a test set against the noisy input and classical filters.")
         {
-            model, dataSet, noise, seed, limit, crop, json, grid,
+            model, dataSet, noise, seed, layout, ensemble, limit, crop, json, grid, precision,
         };
         command.SetAction(parsed =>
         {
             var modelPath = parsed.GetValue(model)!;
-            using var loaded = LoadedModel.Load(modelPath);
+            var gridPath = parsed.GetResult(grid) is null ? null : OutputFile.Check(grid.Name, parsed.GetValue(grid), OutputFile.Png, (modelPath, "model file"));
+            using var loaded = LoadedModel.Load(modelPath, parsed.GetValue(precision));
             var metadata = loaded.Metadata;
             // Weights made elsewhere (no training record) are scored with the seed recipe's test noise.
             var trained = metadata.Training ?? new TrainingOptions();
@@ -45,25 +52,29 @@ public static class EvaluateCommand
                 Noise = parsed.GetResult(noise) is { Implicit: false } ? parsed.GetValue(noise)! : trained.Noise,
                 Seed = parsed.GetValue(seed) ?? trained.Seed,
             };
-            if (parsed.GetValue(limit) is < 1 and var badLimit)
-                throw new ArgumentException($"--limit must be at least 1, got {badLimit}");
 
-            if (parsed.GetValue(crop) is < 1 and var badCrop)
-                throw new ArgumentException($"--crop must be at least 1 pixel, got {badCrop}");
             if (scored.DataSet == DataSetKind.Photos)
+            {
+                // The digit layouts, the self-ensemble and the grid of digits are not for photos: say so, rather than ignore them.
+                foreach (var digitsOnly in new Option[] { layout, ensemble, grid })
+                    if (parsed.GetResult(digitsOnly) is { Implicit: false })
+                        throw new ArgumentException($"{digitsOnly.Name} is for the digit test sets; the photos are scored whole (or their centres, with --crop)");
                 return EvaluatePhotos(parsed.InvocationConfiguration.Output, modelPath, loaded, scored, parsed.GetValue(limit), parsed.GetValue(crop), parsed.GetValue(json));
+            }
             if (parsed.GetValue(crop) is not null)
                 throw new ArgumentException($"--crop is for photos; the {TypedOptions.Name(scored.DataSet)} test images are scored whole");
 
             using var scope = NewDisposeScope();
-            using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit));
+            var arranged = parsed.GetValue(layout);
+            using var test = TrainingData.LoadTest(scored, parsed.GetValue(limit), layout: arranged);
             var (clean, noisy) = (test.Clean.Images, test.Noisy);
-            var denoised = loaded.Denoise(noisy);
+            var averaged = parsed.GetValue(ensemble);
+            var denoised = loaded.Denoise(noisy, averaged);
             var comparison = DenoisingComparison.Run(clean, noisy, denoised, metadata.Architecture);
 
-            if (parsed.GetValue(grid) is { } gridPath)
+            if (gridPath is not null)
             {
-                var picks = DataStats.SampleIndices(test.Count, Math.Min(10, test.Count), scored.Seed);
+                var picks = DataStats.SampleIndices(test.Count, Math.Min(arranged == DigitLayout.Strips ? 4 : 10, test.Count), scored.Seed);
                 ImageGrid.Create()
                     .AddRow("clean", DataStats.Take(clean, picks))
                     .AddRow("noisy", DataStats.Take(noisy, picks))
@@ -73,9 +84,9 @@ public static class EvaluateCommand
 
             var output = parsed.InvocationConfiguration.Output;
             if (parsed.GetValue(json))
-                output.WriteLine(ToJson(modelPath, metadata.Architecture, scored.DataSet, scored.Noise, test.Count, comparison));
+                output.WriteLine(ToJson(modelPath, metadata.Architecture, scored.DataSet, arranged, averaged, scored.Noise, test.Count, loaded.Precision.Used, comparison));
             else
-                WriteTable(output, $"{modelPath} ({metadata.Architecture}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {scored.Noise}", comparison.Scores);
+                WriteTable(output, $"{modelPath} ({metadata.Architecture}{(averaged == SelfEnsemble.None ? "" : $", self-ensemble {SelfEnsembles.Name(averaged)}")}): {test.Count} {TypedOptions.Name(scored.DataSet)} test images, {DigitLayouts.Name(arranged)}, {scored.Noise}{(loaded.Precision.Used == Precision.Float32 && parsed.GetValue(precision) == Precision.Float32 ? "" : $", denoised in {loaded.Precision}")}", comparison.Scores);
             return 0;
         });
         return command;
@@ -94,14 +105,15 @@ public static class EvaluateCommand
         PhotoComparison comparison;
         try
         {
-            comparison = PhotoComparison.Run(scoredPhotos, scored.Noise, scored.Seed, [(architecture, loaded.Network)]);
+            comparison = PhotoComparison.Run(scoredPhotos, scored.Noise, scored.Seed, [(architecture, loaded.Computing)]);
         }
         catch (InvalidDataException e)
         {
             throw new InvalidDataException($"{modelPath}: {e.Message}", e);
         }
 
-        var what = $"{photos.Count} test photo{(photos.Count == 1 ? "" : "s")} ({string.Join(", ", comparison.Photos)}){(crop is { } c ? $", centre {c} x {c}" : "")}, {scored.Noise}";
+        var what = $"{photos.Count} test photo{(photos.Count == 1 ? "" : "s")} ({string.Join(", ", comparison.Photos)}){(crop is { } c ? $", centre {c} x {c}" : "")}, {scored.Noise}"
+            + (loaded.Precision.Used == Precision.Float32 ? "" : $", denoised in {loaded.Precision}");
         if (json)
             output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
@@ -111,6 +123,7 @@ public static class EvaluateCommand
                 ["noise"] = scored.Noise.ToString(),
                 ["images"] = photos.Count,
                 ["photos"] = comparison.Photos,
+                ["precision"] = Precisions.Name(loaded.Precision.Used),
                 ["noisy"] = Scores(comparison.Methods[0].Report),
                 ["median3x3"] = Scores(comparison.Methods[1].Report),
                 ["gaussian_blur"] = Scores(comparison.Methods[2].Report),
@@ -122,14 +135,18 @@ public static class EvaluateCommand
         return 0;
     }
 
-    internal static string ToJson(string modelPath, string architecture, DataSetKind dataSet, NoiseSpec noise, int images, DenoisingComparison comparison) =>
+    internal static string ToJson(string modelPath, string architecture, DataSetKind dataSet, DigitLayout layout, SelfEnsemble ensemble,
+        NoiseSpec noise, int images, Precision precision, DenoisingComparison comparison) =>
         JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["model"] = modelPath,
             ["arch"] = architecture,
             ["dataset"] = TypedOptions.Name(dataSet),
+            ["layout"] = DigitLayouts.Name(layout),
+            ["ensemble"] = SelfEnsembles.Name(ensemble),
             ["noise"] = noise.ToString(),
             ["images"] = images,
+            ["precision"] = Precisions.Name(precision),
             ["noisy"] = Scores(comparison.Noisy),
             ["median3x3"] = Scores(comparison.Median),
             ["gaussian_blur"] = Scores(comparison.Blur),

@@ -20,7 +20,8 @@ public static class ExportCommand
         {
             var modelPath = parsed.GetValue(model)!;
             var chosen = parsed.GetValue(format);
-            var outputPath = OutputFile.Beside(parsed.GetValue(output) ?? Path.ChangeExtension(modelPath, PyTorchWeights.Extension(chosen)), modelPath, "model file");
+            var outputPath = OutputFile.Check("--output", parsed.GetValue(output) ?? Path.ChangeExtension(modelPath, PyTorchWeights.Extension(chosen)),
+                OutputFile.Weights, (modelPath, "model file"));
             var (network, metadata) = ModelFile.Load(modelPath);
             using var _ = network;
             PyTorchWeights.Export(network, outputPath, chosen);

@@ -20,7 +20,7 @@ public static class ImportCommand
         command.SetAction(parsed =>
         {
             var weightsPath = parsed.GetValue(weights)!;
-            var outputPath = OutputFile.Beside(parsed.GetValue(output)!, weightsPath, "weights file");
+            var outputPath = OutputFile.Check("--output", parsed.GetValue(output), OutputFile.Model, (weightsPath, "weights file"));
             var (model, metadata) = PyTorchWeights.Import(parsed.GetValue(arch)!, weightsPath);
             using var _ = model;
             ModelFile.Save(outputPath, model, metadata);

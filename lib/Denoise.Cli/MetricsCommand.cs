@@ -32,18 +32,18 @@ public static class MetricsCommand
         };
         command.SetAction(parseResult =>
         {
+            NativeHeap.ReturnLargeBlocks();
             var referencePath = parseResult.GetValue(reference)!;
             var imagePath = parseResult.GetValue(image)!;
             var output = parseResult.InvocationConfiguration.Output;
 
-            using var scope = NewDisposeScope();
-            var referencePixels = GrayImage.Load(referencePath);
-            var imagePixels = GrayImage.Load(imagePath);
-            var (width, height) = (referencePixels.shape[2], referencePixels.shape[1]);
-            if (!referencePixels.shape.SequenceEqual(imagePixels.shape))
+            // Sizes from the headers first: a pair that cannot be compared is refused before either is decoded.
+            var (width, height) = GrayImage.Inspect(referencePath);
+            var (imageWidth, imageHeight) = GrayImage.Inspect(imagePath);
+            if ((width, height) != (imageWidth, imageHeight))
             {
                 throw new InvalidDataException(
-                    $"{referencePath} is {width}x{height} but {imagePath} is {imagePixels.shape[2]}x{imagePixels.shape[1]} - compare images of the same size");
+                    $"{referencePath} is {width}x{height} but {imagePath} is {imageWidth}x{imageHeight} - compare images of the same size");
             }
 
             if (width < ImageMetrics.SsimWindow || height < ImageMetrics.SsimWindow)
@@ -52,6 +52,9 @@ public static class MetricsCommand
                     $"{referencePath} is {width}x{height} - SSIM needs images of at least {ImageMetrics.SsimWindow}x{ImageMetrics.SsimWindow} pixels");
             }
 
+            using var scope = NewDisposeScope();
+            var referencePixels = GrayImage.Load(referencePath);
+            var imagePixels = GrayImage.Load(imagePath);
             var quality = ImageMetrics.Measure(referencePixels, imagePixels);
             output.WriteLine(parseResult.GetValue(json) ? ToJson(quality) : ToText(quality));
             return 0;

@@ -32,12 +32,12 @@ public static class TrainCommand
         var arch = new Option<string>("--arch") { Description = $"The architecture to train: {Architectures.Names}.", DefaultValueFactory = _ => ConvAutoencoder.ArchitectureName };
         var output = new Option<string?>("--output") { Description = $"Where to save the trained model (the checkpoint goes to <output>.checkpoint). Default: {DefaultFolder}/<name>.dat, named after what it holds: {ModelFileName.Rule}." };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>.checkpoint with its settings instead of starting afresh." };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train in total (with --resume: the new total)." };
+        var epochs = TypedOptions.Whole("--epochs", "Epochs to train in total (with --resume: the new total).", 1, TrainingOptions.MaxEpochs);
         TrainSetting[] settings =
         [
             Setting(TypedOptions.DataSet("The data set to train on (its training split) and validate on (its test split): mnist, fashion-mnist, or photos (random patches of the training photos; tiles of the test photos)."),
                 nameof(TrainingOptions.DataSet), o => o.DataSet, (o, v) => o with { DataSet = v }),
-            Setting(new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs; digits only)." },
+            Setting(TypedOptions.OptionalWhole("--limit", "Train on the first N training images only (quick runs; digits only).", 1, DataCatalog.ImageCount(Split.Train)),
                 nameof(TrainingOptions.Limit), o => o.Limit, (o, v) => o with { Limit = v }),
             Setting(new Option<int>("--patch") { Description = $"Photos: the side of the square training patches, 8 to {TrainingOptions.MaxPatchSize} pixels." },
                 nameof(TrainingOptions.PatchSize), o => o.PatchSize, (o, v) => o with { PatchSize = v }),
@@ -45,21 +45,27 @@ public static class TrainCommand
                 nameof(TrainingOptions.BatchesPerEpoch), o => o.BatchesPerEpoch, (o, v) => o with { BatchesPerEpoch = v }),
             Setting(TypedOptions.Noise("Noise added to the inputs."),
                 nameof(TrainingOptions.Noise), o => o.Noise, (o, v) => o with { Noise = v }),
-            Setting(new Option<long>("--seed") { Description = "Seed for initial weights, noise and shuffling." },
+            Setting(TypedOptions.Whole("--seed", "Seed for initial weights, noise and shuffling.", long.MinValue, long.MaxValue),
                 nameof(TrainingOptions.Seed), o => o.Seed, (o, v) => o with { Seed = v }),
             Setting(epochs, nameof(TrainingOptions.Epochs), o => o.Epochs, (o, v) => o with { Epochs = v, Minutes = null }),
-            Setting(new Option<double?>("--minutes") { Description = "A time budget: the epochs that fit it are chosen at the start (by timing a few steps), corrected after the first epoch by its time, and recorded in the model file." },
+            Setting(TypedOptions.OptionalReal("--minutes", "A time budget: the epochs that end nearest it are chosen at the start (by timing a few steps), planned again after every epoch from the epochs' times, and recorded in the model file.", 0, TrainingOptions.MaxMinutes),
                 nameof(TrainingOptions.Minutes), o => o.Minutes, (o, v) => o with { Minutes = v }),
-            Setting(new Option<int>("--batch") { Description = "Images per batch." },
+            Setting(TypedOptions.Whole("--batch", "Images per batch.", 1, TrainingOptions.MaxBatchSize),
                 nameof(TrainingOptions.BatchSize), o => o.BatchSize, (o, v) => o with { BatchSize = v }),
             Setting(TypedOptions.Loss("The loss to minimise."),
                 nameof(TrainingOptions.Loss), o => o.Loss, (o, v) => o with { Loss = v }),
-            Setting(new Option<double>("--lr") { Description = "Adam's learning rate (the peak, with a schedule)." },
+            Setting(TypedOptions.Real("--lr", "Adam's learning rate (the peak, with a schedule); rates above about 1 diverge, and training then stops.", 0, TrainingOptions.MaxLearningRate),
                 nameof(TrainingOptions.LearningRate), o => o.LearningRate, (o, v) => o with { LearningRate = v }),
-            Setting(new Option<LearningRateSchedule>("--schedule") { Description = "The learning rate over the run: constant, or cosine (a warm-up over the first 3 % of the steps, then down to zero at the last step).", HelpName = "constant|cosine" },
+            Setting(TypedOptions.Schedule("The learning rate over the run: constant, or cosine (a warm-up over the first 3 % of the steps, then down to zero at the last step)."),
                 nameof(TrainingOptions.Schedule), o => o.Schedule, (o, v) => o with { Schedule = v }),
             Setting(new Option<bool>("--fresh-noise") { Description = "Draw new noise for every batch instead of once for the training set." },
                 nameof(TrainingOptions.FreshNoise), o => o.FreshNoise, (o, v) => o with { FreshNoise = v }),
+            Setting(TypedOptions.Precision("The arithmetic of training, validation and scores (master weights and Adam stay fp32)."),
+                nameof(TrainingOptions.Precision), o => o.Precision, (o, v) => o with { Precision = v }),
+            Setting(TypedOptions.Fraction("--ema", "Keep an exponential moving average of the weights with this decay per step (0: none; e.g. 0.999), and validate and save the average.", 0, 1),
+                nameof(TrainingOptions.EmaDecay), o => o.EmaDecay, (o, v) => o with { EmaDecay = v }),
+            Setting(TypedOptions.Augmentation("How each batch's digits are moved (up to PIXELS each way, black filling in), scaled and set in strips of several digits before the noise goes on, drawn afresh for every batch (needs --fresh-noise)."),
+                nameof(TrainingOptions.Augmentation), o => o.Augmentation, (o, v) => o with { Augmentation = v }),
         ];
 
         var command = new Command("train", "Train a denoiser on noisy images and save it (settings not given come from the architecture's recipe).")
@@ -71,8 +77,9 @@ public static class TrainCommand
 
         command.SetAction(parsed =>
         {
-            var outputPath = parsed.GetValue(output) ?? DefaultOutput(parsed, modelsFolder, arch, settings);
-            var checkpointPath = outputPath + ".checkpoint";
+            // Both files are checked before anything is loaded or trained: a bad name must not cost an epoch.
+            var outputPath = OutputFile.Check(output.Name, parsed.GetValue(output) ?? DefaultOutput(parsed, modelsFolder, arch, settings), OutputFile.Model);
+            var checkpointPath = OutputFile.Check(output.Name, outputPath + ".checkpoint", OutputFile.Checkpoint);
             var writer = parsed.InvocationConfiguration.Output;
             // Spectre draws only the live bars; plain lines go to the writer so they never wrap at a guessed width.
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
@@ -103,13 +110,24 @@ public static class TrainCommand
                         ? "training cancelled during epoch 1; nothing saved"
                         : $"training cancelled; {checkpointPath} holds epoch {trainer.CompletedEpochs} - continue with ./denoise train --resume --output {outputPath}");
                 }
+                catch (TrainingDivergedException e)
+                {
+                    // The option to change is --lr; a resumed run keeps its own, so the advice is to start afresh.
+                    var kept = trainer.CompletedEpochs == 0
+                        ? "nothing saved"
+                        : $"{checkpointPath} still holds epoch {trainer.CompletedEpochs}, from before";
+                    throw new ArgumentException(
+                        $"{e.What}: training diverged - train again with a lower --lr than {TypedOptions.Number(options.LearningRate)}; {kept}", e);
+                }
                 finally
                 {
                     Console.CancelKeyPress -= onCancel;
                 }
             }
 
-            ModelFile.Save(outputPath, model, trainer.Metadata());
+            ModelFile.Save(outputPath, trainer.Result, trainer.Metadata());
+            if (trainer.Precision is { } precision && options.Precision == Precision.Auto)
+                writer.WriteLine($"precision {precision}");
             if (trainer.BudgetPlan is { } plan)
                 writer.WriteLine(plan);
             var last = trainer.History.Last;
@@ -194,6 +212,17 @@ public static class TrainCommand
                 total = requested.Epochs;
             else if (!setting.Same(run, requested))
                 throw Conflict(checkpointPath, setting.Option.Name, setting.Show(run), setting.Show(requested));
+        }
+
+        try
+        {
+            (total is { } epochs ? run with { Epochs = epochs } : run).Validate();
+        }
+        catch (InvalidTrainingOptionException e) when (e.Setting != nameof(TrainingOptions.Epochs))
+        {
+            // Not the user's option but the checkpoint's own setting (an older version allowed it, or the file was edited).
+            var name = settings.FirstOrDefault(s => s.Property == e.Setting)?.Option.Name ?? e.Setting;
+            throw new InvalidDataException($"{checkpointPath}: its run's {name} {e.Problem} - start again without --resume", e);
         }
 
         writer.WriteLine($"resuming {checkpointPath} after epoch {saved.Epochs} of {total ?? run.Epochs} ({saved.Architecture}, {TypedOptions.Name(run.DataSet)}, noise {run.Noise}, seed {run.Seed}, batch {run.BatchSize})");

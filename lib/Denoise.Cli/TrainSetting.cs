@@ -33,6 +33,8 @@ internal sealed record TrainSetting<T>(Option<T> Typed, string Property, Func<Tr
     {
         null => "none",
         Data.DataSetKind kind => TypedOptions.Name(kind),
+        LearningRateSchedule schedule => TypedOptions.Name(schedule),
+        Precision precision => Precisions.Name(precision),
         var value => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "none",
     };
 

@@ -34,6 +34,19 @@ public static class Charts
         return Finish(Chart.Plot(bar, NewLayout(title, xTitle, yTitle, showLegend: false)));
     }
 
+    /// <summary>Bars grouped by category, one bar of each named series in every group (e.g. each method on each layout).</summary>
+    public static PlotlyChart GroupedBars(IEnumerable<string> categories, IEnumerable<(string Name, double[] Values)> series, string title, string xTitle, string yTitle)
+    {
+        ArgumentNullException.ThrowIfNull(categories);
+        var x = categories.ToArray();
+        var traces = Named(series, title).Select(s => s.Values.Length == x.Length
+            ? new Bar { x = x, y = s.Values, name = s.Name }
+            : throw new ArgumentException($"Charts.GroupedBars '{title}': series '{s.Name}' has {s.Values.Length} values but there are {x.Length} categories.", nameof(series))).ToArray();
+        var layout = NewLayout(title, xTitle, yTitle, showLegend: true);
+        layout.barmode = "group";
+        return Finish(Chart.Plot(traces, layout));
+    }
+
     /// <summary>One histogram per named series, overlaid and translucent so the distributions can be compared.</summary>
     /// <remarks>All series share the same bin edges (equal-width bins from the smallest to the largest value of any
     /// series): plotly would otherwise bin each overlaid trace on its own and the bars would not line up. The values are

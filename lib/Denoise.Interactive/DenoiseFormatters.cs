@@ -31,6 +31,7 @@ public static class DenoiseFormatters
         RegisterHtml<DenoisingComparison>(comparison => ScoreTable.Of(comparison.Scores).ToHtml());
         RegisterHtml<Robustness>(robustness => ScoreTable.Of(robustness.Rows).ToHtml());
         RegisterHtml<PhotoComparison>(comparison => ScoreTable.Of(comparison.Scores).ToHtml());
+        RegisterHtml<LayoutScores>(scores => ScoreTable.Of(scores).ToHtml());
         RegisterHtml<Prose>(prose => prose.ToHtml());
         Formatter.Register<Prose>(prose => prose.Text, PlainTextMimeType);
         Formatter.Register<TrainingStatus>(status => status.ToString(), PlainTextMimeType);

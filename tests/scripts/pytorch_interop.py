@@ -10,6 +10,10 @@
         writes its outputs on the clean images (in eval mode: BatchNorm uses the running statistics the steps left).
     pytorch_interop.py bad --kind KIND --arch NAME --out FILE
         a file that import must refuse: whole-model, list, legacy, nan.
+    pytorch_interop.py relayout --weights FILE --layout LAYOUT --out FILE
+        the same state dict with its tensors laid out in memory as PyTorch also keeps them, which torch.load accepts:
+        slice (views at offsets into one shared storage, as split and pruning leave them), permuted (transposed strides,
+        or every other element where a transpose would still be contiguous), parameter (nn.Parameter values).
 --networks names a Python file with more network classes, as for bench/pytorch_reference.py (a test's own network).
 Prints nothing on success; raw arrays are little-endian float32.
 """
@@ -19,6 +23,7 @@ import os
 import struct
 import sys
 import zipfile
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -75,6 +80,27 @@ def load(path):
     return torch.load(path) if zipfile.is_zipfile(path) else read_safetensors(path)
 
 
+def relayout(state, layout):
+    if layout == "slice":
+        flat = torch.cat([torch.full((3,), 7.0)] + [t.flatten() for t in state.values()])
+        parts = torch.split(flat[3:], [t.numel() for t in state.values()])
+        out = OrderedDict((k, p.view(t.shape)) for (k, t), p in zip(state.items(), parts))
+        assert all(t.storage_offset() > 0 for t in out.values())
+        return out
+    if layout == "permuted":
+        def strided(t):
+            if t.dim() >= 2 and t.shape[0] > 1 and t.shape[1] > 1:
+                return t.transpose(0, 1).contiguous().transpose(0, 1)
+            wide = torch.zeros(*t.shape, 2)
+            wide[..., 0] = t
+            return wide[..., 0]
+        out = OrderedDict((k, strided(t)) for k, t in state.items())
+        assert any(not t.is_contiguous() and t.dim() == 4 for t in out.values())
+        assert sum(not t.is_contiguous() for t in out.values()) >= len(out) - 1   # a 1-element bias is contiguous however strided
+        return out
+    return OrderedDict((k, torch.nn.Parameter(t)) for k, t in state.items())
+
+
 def save_outputs(model, inputs, out):
     model.eval()
     with torch.no_grad():
@@ -83,8 +109,8 @@ def save_outputs(model, inputs, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["outputs", "make", "bad"])
-    parser.add_argument("--arch", required=True)
+    parser.add_argument("mode", choices=["outputs", "make", "bad", "relayout"])
+    parser.add_argument("--arch")
     parser.add_argument("--networks", action="append", default=[])
     parser.add_argument("--weights")
     parser.add_argument("--images")
@@ -93,6 +119,7 @@ def main():
     parser.add_argument("--pt")
     parser.add_argument("--safetensors")
     parser.add_argument("--kind", choices=["whole-model", "list", "legacy", "nan"])
+    parser.add_argument("--layout", choices=["slice", "permuted", "parameter"])
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -114,6 +141,8 @@ def main():
         torch.save(model.state_dict(), args.pt)
         write_safetensors(args.safetensors, model.state_dict())
         save_outputs(model, clean, args.out)
+    elif args.mode == "relayout":
+        torch.save(relayout(torch.load(args.weights), args.layout), args.out)
     else:
         model = network(args.arch, args.networks)
         state = model.state_dict()

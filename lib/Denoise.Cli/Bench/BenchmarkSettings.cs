@@ -11,6 +11,11 @@ namespace Denoise.Cli.Bench;
 /// <param name="ChunkSize">Images per chunk of the fast training step (<see cref="ChunkSizeOf"/> gives the model's own).</param>
 /// <param name="MnistFolder">Folder with train-images-idx3-ubyte, or null to use synthetic uniform images.</param>
 /// <param name="Plain">Measure the plain step (model.call, loss, backward, step) instead of the model's fast one.</param>
+/// <param name="Precision">
+/// What our side computes in, fp32 or bf16 (auto is resolved before), and the tuned PyTorch side likewise (bf16: CPU
+/// autocast); idiomatic PyTorch always runs fp32.
+/// </param>
+/// <param name="Workers">Data-parallel workers of our fast step (null: one per thread).</param>
 /// <param name="PeerNetworks">A Python file with the PyTorch network of an architecture registered outside the library
 /// (bench/pytorch_reference.py --networks), or null.</param>
 public sealed record BenchmarkSettings(
@@ -21,6 +26,8 @@ public sealed record BenchmarkSettings(
     int ChunkSize = FastForward.DefaultChunkSize,
     string? MnistFolder = null,
     bool Plain = false,
+    Precision Precision = Precision.Float32,
+    int? Workers = null,
     string? PeerNetworks = null)
 {
     public const int BatchSize = 256;

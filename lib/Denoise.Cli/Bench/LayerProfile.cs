@@ -12,16 +12,20 @@ namespace Denoise.Cli.Bench;
 /// </summary>
 public static class LayerProfile
 {
-    public static IReadOnlyList<(string Stage, double MicrosecondsPerImage)> Measure(string architecture, int chunk, int threads, int repeats = 20)
+    /// <param name="precision">fp32, or bf16: the layers of a bf16 copy of the model (<see cref="BFloat16Copy"/>).</param>
+    public static IReadOnlyList<(string Stage, double MicrosecondsPerImage)> Measure(string architecture, int chunk, int threads,
+        Precision precision = Precision.Float32, int repeats = 20)
     {
         set_num_threads(threads);
         manual_seed(0);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var model = Architectures.Create(architecture, seed: 0);
-        var layers = model.Summary().Layers;
+        using var master = Architectures.Create(architecture, seed: 0);
+        var layers = master.Summary().Layers;
+        using var copy = precision == Precision.BFloat16 ? Architectures.CreateBFloat16Copy(master) : null;
+        var model = copy?.Network ?? master;
         model.eval();
-        var x = rand(chunk, 1, 28, 28);
+        var x = rand(chunk, 1, 28, 28).to_type(model.InputType);
 
         // The i-th leaf call of a forward is the summary's i-th row: both walk the same forward in the same order.
         var elapsed = new double[layers.Count];

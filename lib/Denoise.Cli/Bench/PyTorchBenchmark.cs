@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Denoise.Training;
 
 namespace Denoise.Cli.Bench;
 
@@ -26,7 +27,7 @@ public static class PyTorchBenchmark
         foreach (var arg in new[] { script, mode, "--arch", settings.Architecture, "--threads", $"{settings.Threads}",
                      "--batches", $"{settings.Batches}", "--warmup", $"{settings.Warmup}", "--chunk", $"{settings.ChunkSize}",
                      "--noise", recipe.Noise.ToString(), "--loss", recipe.Loss.Name, "--lr", Invariant(recipe.LearningRate),
-                     "--eps", Invariant(recipe.Epsilon) })
+                     "--eps", Invariant(recipe.Epsilon), "--precision", Precisions.Name(PrecisionOf(mode, settings)) })
             start.ArgumentList.Add(arg);
         if (settings.PeerNetworks is { } networks)
         {
@@ -62,6 +63,10 @@ public static class PyTorchBenchmark
             Get("train_cpu_ms_per_batch"), Get("infer_cpu_ms_per_batch"),
             root.TryGetProperty("path", out var path) ? path.GetString() : null);
     }
+
+    /// <summary>What a PyTorch side computes in: idiomatic PyTorch is fp32 whatever we run; the tuned side matches us (bf16: CPU autocast).</summary>
+    public static Precision PrecisionOf(string mode, BenchmarkSettings settings) =>
+        mode == "pytorch" ? Precision.Float32 : settings.Precision;
 
     private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -12,7 +12,8 @@ namespace Denoise.Cli.Bench;
 /// <summary>
 /// Our side of `denoise bench`: the same protocol as bench/pytorch_reference.py (same architecture, data, noise,
 /// optimiser, batch, warm-up and repeats), so the two sides' numbers compare directly. Training goes through
-/// <see cref="TrainingStep.For"/> and inference through <see cref="ImageDenoiser"/>, as in `denoise train` and `denoise denoise`.
+/// <see cref="TrainingStep.For"/> and inference through <see cref="ImageDenoiser"/>, as in `denoise train` and `denoise denoise`,
+/// in the settings' precision.
 /// </summary>
 public static class TorchSharpBenchmark
 {
@@ -37,8 +38,8 @@ public static class TorchSharpBenchmark
         using var model = Architectures.Create(settings.Architecture, seed: 0);
         using var adam = optim.Adam(model.parameters(), recipe.LearningRate, recipe.Beta1, recipe.Beta2, recipe.Epsilon);
         using var step = settings.Plain
-            ? new PlainTrainingStep(model, adam, recipe.Loss)
-            : TrainingStep.For(model, adam, recipe.Loss, settings.ChunkSize);
+            ? new PlainTrainingStep(model, adam, recipe.Loss, settings.Precision)
+            : TrainingStep.For(model, adam, recipe.Loss, settings.ChunkSize, settings.Workers, settings.Precision);
         var batches = MakeBatches(images, settings.Warmup + settings.Batches, recipe, seed: 1);
 
         PeakMemory.Reset();
@@ -52,6 +53,9 @@ public static class TorchSharpBenchmark
         var trainCpu = (CpuTime() - cpu) / settings.Batches;
         var peak = PeakMemory.PeakMegabytes();
 
+        // Inference in bf16 runs a bf16 copy of the trained weights, made once (as `denoise --precision bf16` does).
+        using var copy = settings.Precision == Precision.BFloat16 ? Architectures.CreateBFloat16Copy(model) : null;
+        var denoiser = copy?.Network ?? model;
         var test = images.narrow(0, 0, Math.Min(images.shape[0], Batch * 8));
         var inferRates = new List<double>();
         var inferCpu = new List<double>();
@@ -59,7 +63,7 @@ public static class TorchSharpBenchmark
         {
             clock.Restart();
             cpu = CpuTime();
-            Predict(model, test, settings.Plain).Dispose();
+            Predict(denoiser, test, settings.Plain).Dispose();
             if (rep > 0)
             {
                 inferRates.Add(test.shape[0] / clock.Elapsed.TotalSeconds);
@@ -72,13 +76,48 @@ public static class TorchSharpBenchmark
         for (var i = 0; i < 220; i++)
         {
             clock.Restart();
-            Predict(model, one, settings.Plain).Dispose();
+            Predict(denoiser, one, settings.Plain).Dispose();
             if (i >= 20)
                 latencies.Add(clock.Elapsed.TotalMilliseconds);
         }
 
         return new BenchmarkResult(settings.Batches * Batch / trainSeconds, Statistics.Median(inferRates), Statistics.Median(latencies),
             peak, dataLoad, trainCpu, Statistics.Median(inferCpu), step is ChunkedTrainingStep ? "fast" : "plain");
+    }
+
+    /// <summary>
+    /// What <paramref name="asked"/> means for the bench: fp32 or bf16 as they are; auto as the trainer resolves it
+    /// (<see cref="PrecisionProbe"/>: native bf16, then a few timed steps both ways), here on batches of 256 random images.
+    /// </summary>
+    public static PrecisionChoice ChoosePrecision(BenchmarkSettings settings, Precision asked)
+    {
+        torch.set_num_threads(settings.Threads);
+        using var scope = NewDisposeScope();
+        var recipe = settings.Recipe;
+        using var generator = SeededGenerator.Create(2);
+        var clean = rand([Batch, 1, 28, 28], generator: generator);
+        var noisy = recipe.Noise.Apply(clean, seed: 2);
+        var made = new Stack<IDisposable>();
+        try
+        {
+            return PrecisionProbe.ForThisMachine().Choose(asked, precision =>
+            {
+                var model = Architectures.Create(settings.Architecture, seed: 0);
+                made.Push(model);
+                var adam = optim.Adam(model.parameters(), recipe.LearningRate, recipe.Beta1, recipe.Beta2, recipe.Epsilon);
+                made.Push(adam);
+                var step = settings.Plain
+                    ? new PlainTrainingStep(model, adam, recipe.Loss, precision)
+                    : TrainingStep.For(model, adam, recipe.Loss, settings.ChunkSize, settings.Workers, precision);
+                made.Push(step);
+                return () => step.Step(noisy, clean).Dispose();
+            }, $"a training step of {Batch} images");
+        }
+        finally
+        {
+            while (made.TryPop(out var disposable))
+                disposable.Dispose();
+        }
     }
 
     /// <summary>Denoised images: through <see cref="ImageDenoiser"/> (the model's fast forward), or the module's plain forward.</summary>
@@ -90,9 +129,10 @@ public static class TorchSharpBenchmark
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var outputs = new List<Tensor>();
+        var input = images.to_type(model.InputType);
         for (long s = 0; s < images.shape[0]; s += Batch)
-            outputs.Add(model.call(images.narrow(0, s, Math.Min(Batch, images.shape[0] - s))));
-        return cat(outputs, 0).MoveToOuterDisposeScope();
+            outputs.Add(model.call(input.narrow(0, s, Math.Min(Batch, images.shape[0] - s))));
+        return cat(outputs, 0).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     private static Tensor LoadImages(string? folder, out bool loaded)

@@ -22,6 +22,9 @@ public static class DataCatalog
         new(DataSetKind.FashionMnist, Split.Test, true, "t10k-labels-idx1-ubyte.gz", "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"),
     ];
 
+    /// <summary>How many images a split holds, in both digit sets: 60,000 for training, 10,000 for testing.</summary>
+    public static int ImageCount(Split split) => split == Split.Train ? 60_000 : 10_000;
+
     /// <summary>The images or labels file of one split of one digit set.</summary>
     /// <exception cref="ArgumentException">The photos, which are no IDX files (<see cref="PhotoCatalog"/> lists them).</exception>
     public static DataFile Find(DataSetKind kind, Split split, bool labels) => kind == DataSetKind.Photos

@@ -27,6 +27,43 @@ public static class RegularFile
     /// <summary>True only for a regular file; never throws for a path that exists (for scanning folders: skip the rest).</summary>
     public static bool IsRegular(string path) => TypeOf(path) == FileType.Regular;
 
+    /// <summary>
+    /// True when the two paths name the same file or folder, however they are spelled: where both exist, the same device
+    /// and inode (so a symbolic or hard link to a file is that file); otherwise the same full path once symbolic links
+    /// on the way are followed.
+    /// </summary>
+    public static bool SameFile(string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Identity(a) is { } first && Identity(b) is { } second ? first == second : Resolved(a) == Resolved(b);
+    }
+
+    /// <summary>The device and inode stat(2) gives (the first two fields of struct stat on x86-64 and arm64); null where unknown.</summary>
+    private static (ulong Device, ulong Inode)? Identity(string path)
+    {
+        if (ModeOffset is null)
+            return null;
+        var buffer = new byte[256];
+        return Stat(path, buffer) == 0 ? (BitConverter.ToUInt64(buffer, 0), BitConverter.ToUInt64(buffer, 8)) : null;
+    }
+
+    /// <summary>The full path with every symbolic link on the way followed (what realpath(3) gives for existing parts).</summary>
+    private static string Resolved(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var root = Path.GetPathRoot(full)!;
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.Exists && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                current = target.FullName;
+        }
+        return current;
+    }
+
     private enum FileType { Missing, Regular, Folder, Fifo, CharacterDevice, BlockDevice, Socket, Other }
 
     private static string Describe(FileType type) => type switch

@@ -32,7 +32,7 @@ public static class ColorImage
         using var stream = File.OpenRead(path);
         GrayImage.Identify(stream, path);
         stream.Position = 0;
-        using var image = GrayImage.ImageSharp(path, () => Image.Load<Rgba32>(GrayImage.Decoders, stream));
+        using var image = GrayImage.ImageSharp(path, configuration => Image.Load<Rgba32>(configuration, stream));
         return ToPlanes(image);
     }
 

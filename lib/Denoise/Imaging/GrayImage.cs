@@ -8,6 +8,7 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
 using Denoise.IO;
@@ -32,7 +33,7 @@ public static class GrayImage
         ("WebP", WebpFormat.Instance, new WebpConfigurationModule()),
     ];
 
-    internal static readonly Configuration Decoders = new(Accepted.Select(a => a.Decoder).ToArray());
+    private static readonly Configuration Codecs = CreateCodecs();
 
     /// <summary>The image formats <see cref="Load"/> reads: PNG, JPEG, BMP, GIF, TIFF and WebP (by content, whatever the file is called).</summary>
     public static IReadOnlyList<string> Formats { get; } = Accepted.Select(a => a.Name).ToArray();
@@ -57,9 +58,18 @@ public static class GrayImage
     /// <summary>
     /// The most pixels <see cref="Load"/> decodes: 2^26 = 67,108,864 (8192 x 8192; a 6000 x 6000 photo has 36 million).
     /// Decoding holds 4 bytes per pixel and the result 4 more, about 0.5 GB at the limit, which leaves a tiled denoiser room
-    /// within 1.5 GB. The size is read from the file's header and checked before anything is decoded.
+    /// within 1.5 GB. The size is read from the file's header and checked before anything is decoded, and only one frame
+    /// is ever decoded.
     /// </summary>
     public const long MaxPixels = 1L << 26;
+
+    /// <summary>
+    /// The most memory ImageSharp may hold while it decodes or encodes one image, 768 MB: the 4 bytes per pixel of
+    /// <see cref="MaxPixels"/> RGBA pixels and twice as much for a decoder's own buffers (a progressive JPEG in full
+    /// colour resolution keeps 6 bytes of coefficients per pixel: one of 8192 x 8192 did not decode within 512 MB). A file
+    /// whose structures ask for more is refused, whatever its header says; the memory is freed when the image is.
+    /// </summary>
+    public const long MaxCodecBytes = 3 * 4 * MaxPixels;
 
     /// <summary>
     /// Loads an image file (one of <see cref="Formats"/>; the first frame of an animation or the first page of a TIFF)
@@ -106,8 +116,10 @@ public static class GrayImage
 
     internal static (int Width, int Height) Identify(Stream stream, string name)
     {
-        var info = ImageSharp(name, () => Image.Identify(Decoders, stream))
+        var info = ImageSharp(name, configuration => Image.Identify(configuration, stream))
             ?? throw new InvalidDataException($"{name}: not a {FormatList} image (its first bytes match none of them)");
+        if (info.Width < 1 || info.Height < 1)
+            throw new InvalidDataException($"{name}: its header says {info.Width}x{info.Height} pixels; an image needs at least 1x1 - the file is damaged");
         var pixels = (long)info.Width * info.Height;
         if (pixels > MaxPixels)
             throw new InvalidDataException(
@@ -119,23 +131,66 @@ public static class GrayImage
     {
         Identify(stream, name);
         stream.Position = 0;
-        using var image = ImageSharp(name, () => Image.Load<Rgba32>(Decoders, stream));
+        using var image = ImageSharp(name, configuration => Image.Load<Rgba32>(configuration, stream));
         return ToGray(image);
     }
 
-    /// <summary>Runs an ImageSharp step, turning its failures into one line that names the image.</summary>
-    internal static T ImageSharp<T>(string name, Func<T> step)
+    /// <summary>
+    /// The formats of <see cref="Accepted"/>, reading only what we use: the first frame of a GIF and the first page of
+    /// a TIFF (decoding every frame of a small GIF with a large canvas can take gigabytes), and no metadata (text
+    /// chunks can be compressed many thousand times over).
+    /// </summary>
+    private static Configuration CreateCodecs()
+    {
+        var codecs = new Configuration(Accepted.Select(a => a.Decoder).ToArray());
+        var formats = codecs.ImageFormatsManager;
+        formats.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First, MaxFrames = 1, IgnoreMetadata = true });
+        formats.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First, IgnoreMetadata = true });
+        formats.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
+        formats.SetDecoder(JpegFormat.Instance, new JpegDecoder { IgnoreMetadata = true });
+        formats.SetDecoder(WebpFormat.Instance, new WebpDecoder { IgnoreMetadata = true });
+        return codecs;
+    }
+
+    /// <summary>The codecs with their own <see cref="BoundedAllocator"/> of <see cref="MaxCodecBytes"/>: one per image.</summary>
+    private static Configuration BoundedCodecs()
+    {
+        var configuration = Codecs.Clone();
+        configuration.MemoryAllocator = new BoundedAllocator(MaxCodecBytes);
+        return configuration;
+    }
+
+    /// <summary>Runs an ImageSharp step with <see cref="BoundedCodecs"/>, turning its failures into one line that names the image.</summary>
+    internal static T ImageSharp<T>(string name, Func<Configuration, T> step)
     {
         try
         {
-            return step();
+            return step(BoundedCodecs());
         }
-        catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or NotSupportedException or InvalidMemoryOperationException)
+        catch (Exception e) when (MemoryLimit(e) is not null)
         {
-            // ImageSharp's own message lists every decoder over several lines; the first sentence is the news.
-            var reason = e.Message.ReplaceLineEndings(" ").Split(". ")[0].TrimEnd('.');
-            throw new InvalidDataException($"{name}: not a {FormatList} image (ImageSharp: {reason})", e);
+            throw new InvalidDataException(
+                $"{name}: decoding it would take more than the {MaxCodecBytes / (1 << 20)} MB an image may take here ({MemoryLimit(e)!.Message}) - the file is damaged or crafted; convert it with another tool first", e);
         }
+        catch (Exception e) when (e is UnknownImageFormatException or ImageFormatException or NotSupportedException or InvalidMemoryOperationException
+                                      or ArgumentException or IndexOutOfRangeException or OverflowException or EndOfStreamException)
+        {
+            // ImageSharp's own message lists every decoder over several lines; the first sentence is the news. Its
+            // argument checks name .NET types ("Parameter "width" (System.Int32)..."): a damaged file, said so.
+            var reason = e is UnknownImageFormatException or ImageFormatException or NotSupportedException or InvalidMemoryOperationException
+                ? $" (ImageSharp: {e.Message.ReplaceLineEndings(" ").Split(". ")[0].TrimEnd('.')})"
+                : " (its structure is damaged)";
+            throw new InvalidDataException($"{name}: not a {FormatList} image{reason}", e);
+        }
+    }
+
+    /// <summary>Our allocator's refusal, wherever ImageSharp wrapped it; null when the failure is another.</summary>
+    private static InvalidMemoryOperationException? MemoryLimit(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is InvalidMemoryOperationException m && m.Message.StartsWith(BoundedAllocator.Message, StringComparison.Ordinal))
+                return m;
+        return null;
     }
 
     /// <summary>Converts row by row straight into the tensor's memory, so that no full-size intermediate is made.</summary>
@@ -173,17 +228,29 @@ public static class GrayImage
         return EncodePng(pixels, width, height, smallest);
     }
 
-    /// <summary>Writes <see cref="ToPng"/> to <paramref name="path"/> atomically, creating its folder.</summary>
+    /// <summary>
+    /// Writes <see cref="ToPng"/> to <paramref name="path"/> atomically, creating its folder; encoded straight into the
+    /// file, so that a large image is held once as bytes and not again as its PNG.
+    /// </summary>
     public static void Save(Tensor image, string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        AtomicFile.WriteAllBytes(path, ToPng(image));
+        var (height, width, pixels) = ToBytes(image);
+        AtomicFile.Write(path, stream => EncodePng(pixels, width, height, stream));
     }
 
     internal static byte[] EncodePng(byte[] pixels, int width, int height, bool smallest = false)
     {
-        using var image = Image.LoadPixelData<L8>(pixels, width, height);
         using var stream = new MemoryStream();
+        EncodePng(pixels, width, height, stream, smallest);
+        return stream.ToArray();
+    }
+
+    private static void EncodePng(byte[] pixels, int width, int height, Stream stream, bool smallest = false)
+    {
+        // The pixels are wrapped, not copied; the encoder's own buffers come from a bounded allocator, which also gives
+        // the rows of a very wide image that the default pool cannot.
+        using var image = Image.WrapMemory<L8>(BoundedCodecs(), pixels.AsMemory(), width, height);
         // Fastest deflate: a 3 x 10 MNIST grid encodes ~3x faster for ~20% more bytes (24 KB instead of 20 KB).
         image.SaveAsPng(stream, new PngEncoder
         {
@@ -191,7 +258,6 @@ public static class GrayImage
             BitDepth = PngBitDepth.Bit8,
             CompressionLevel = smallest ? PngCompressionLevel.BestCompression : PngCompressionLevel.BestSpeed,
         });
-        return stream.ToArray();
     }
 
     private static (int Height, int Width, byte[] Pixels) ToBytes(Tensor image)
@@ -207,13 +273,24 @@ public static class GrayImage
         return (height, width, ToByteArray(image));
     }
 
+    /// <summary>Values converted at a time by <see cref="ToByteArray"/>: its float intermediates stay a few megabytes.</summary>
+    private const long ConversionChunk = 1 << 20;
+
     /// <summary>All values of a tensor as bytes 0-255 (clipped to [0,1], x255, rounded), in row-major order.</summary>
     internal static byte[] ToByteArray(Tensor images)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var bytes = images.detach().to(CPU).to(float32).nan_to_num(0)
-            .clamp(0, 1).mul_(255).round_().to(uint8).contiguous();
-        return bytes.data<byte>().ToArray();
+        var flat = images.detach().to(CPU).reshape(-1);
+        var bytes = new byte[flat.shape[0]];
+        for (long start = 0; start < bytes.Length; start += ConversionChunk)
+        {
+            using var chunkScope = NewDisposeScope();
+            var length = Math.Min(ConversionChunk, bytes.Length - start);
+            var chunk = flat.narrow(0, start, length).to(float32).nan_to_num(0)
+                .clamp(0, 1).mul_(255).round_().to(uint8).contiguous();
+            chunk.data<byte>().CopyTo(bytes.AsSpan((int)start, (int)length));
+        }
+        return bytes;
     }
 }

@@ -23,15 +23,19 @@ public static class ImageMetrics
     public const double SsimK1 = 0.01;
     public const double SsimK2 = 0.03;
 
-    /// <summary>Bounds memory on large sets: SSIM keeps about ten float64 copies of a chunk alive.</summary>
-    private const long ChunkSize = 2048;
+    /// <summary>
+    /// Pixels computed at a time, in float64 (some images of a batch, or a piece of one large image): SSIM keeps about
+    /// ten float64 copies of a piece alive, some 100 MB, whatever the batch or the image.
+    /// </summary>
+    private const long PiecePixels = 1 << 20;
 
     /// <summary>Mean squared error per image.</summary>
     public static Tensor Mse(Tensor reference, Tensor image)
     {
         using var scope = NewDisposeScope();
         var (x, y) = Prepare(reference, image);
-        return (x - y).square().mean([1, 2, 3]).MoveToOuterDisposeScope();
+        var sums = SumOverPieces(x, y, border: 0, (a, b) => (a - b).square());
+        return sums.div_(x.shape[2] * x.shape[3]).MoveToOuterDisposeScope();
     }
 
     /// <summary>PSNR in dB per image for data range 1: 10·log10(1 / MSE); +infinity where the images are identical.</summary>
@@ -62,14 +66,45 @@ public static class ImageMetrics
                 $"SSIM needs images of at least {SsimWindow} x {SsimWindow} pixels (its window size), got {height} x {width}");
         }
 
-        var chunks = new List<Tensor>();
-        for (long start = 0; start < x.shape[0]; start += ChunkSize)
-        {
-            var length = Math.Min(ChunkSize, x.shape[0] - start);
-            chunks.Add(SsimOfChunk(x.narrow(0, start, length), y.narrow(0, start, length)));
-        }
+        var sums = SumOverPieces(x, y, border: SsimWindow - 1, SsimMap);
+        return sums.div_((height - SsimWindow + 1) * (width - SsimWindow + 1)).MoveToOuterDisposeScope();
+    }
 
-        return (chunks.Count == 1 ? chunks[0] : cat(chunks, 0)).MoveToOuterDisposeScope();
+    /// <summary>
+    /// Per image, the sum of <paramref name="map"/> over its pixels, computed <see cref="PiecePixels"/> at a time in
+    /// float64: a chunk of whole images, or for a large image rectangles of it (square, or as thin as a thin image).
+    /// The map of a piece is <paramref name="border"/> pixels smaller than the piece in each direction (a 'valid'
+    /// window), so pieces overlap by that much and every map pixel is summed once.
+    /// </summary>
+    private static Tensor SumOverPieces(Tensor x, Tensor y, int border, Func<Tensor, Tensor, Tensor> map)
+    {
+        var (count, height, width) = (x.shape[0], x.shape[2], x.shape[3]);
+        var sums = zeros(count, dtype: ScalarType.Float64, device: x.device);
+        var (mapHeight, mapWidth) = (height - border, width - border);
+        var images = Math.Clamp(PiecePixels / Math.Max(1, height * width), 1, Math.Max(1, count));
+        var (rows, columns) = images > 1 || height * width <= PiecePixels ? (mapHeight, mapWidth) : PieceShape(mapHeight, mapWidth, border);
+        for (long n = 0; n < count; n += images)
+        for (long row = 0; row < mapHeight; row += rows)
+        for (long column = 0; column < mapWidth; column += columns)
+        {
+            using var scope = NewDisposeScope();
+            var length = Math.Min(images, count - n);
+            var (pieceRows, pieceColumns) = (Math.Min(rows, mapHeight - row) + border, Math.Min(columns, mapWidth - column) + border);
+            Tensor Piece(Tensor t) => t.narrow(0, n, length).narrow(2, row, pieceRows).narrow(3, column, pieceColumns).to_type(ScalarType.Float64);
+            sums.narrow(0, n, length).add_(map(Piece(x), Piece(y)).sum([1, 2, 3]));
+        }
+        return sums;
+    }
+
+    /// <summary>The map rows and columns of one piece of a large image: about <see cref="PiecePixels"/> with its border.</summary>
+    private static (long Rows, long Columns) PieceShape(long mapHeight, long mapWidth, int border)
+    {
+        var side = (long)Math.Sqrt(PiecePixels) - border;
+        if (mapWidth < side)
+            return (Math.Max(1, PiecePixels / (mapWidth + border) - border), mapWidth);
+        if (mapHeight < side)
+            return (mapHeight, Math.Max(1, PiecePixels / (mapHeight + border) - border));
+        return (side, side);
     }
 
     /// <summary>MSE, PSNR and SSIM of every image, gathered on the CPU with their means.</summary>
@@ -105,27 +140,60 @@ public static class ImageMetrics
     /// The same per-image SSIM on N×1×H×W tensors as they are: in their own dtype, differentiable, no checks and no
     /// chunking (for a training loss; <see cref="Ssim"/> is the measurement).
     /// </summary>
-    public static Tensor SsimOfBatch(Tensor x, Tensor y) => SsimOfChunk(x, y);
-
-    private static Tensor SsimOfChunk(Tensor x, Tensor y)
+    public static Tensor SsimOfBatch(Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
-        Tensor Mean(Tensor t) => functional.avg_pool2d(t, SsimWindow, stride: 1);
+        return SsimMap(x, y).mean([1, 2, 3]).MoveToOuterDisposeScope();
+    }
 
+    /// <summary>The SSIM of every 7×7 window that lies inside the images: N×1×(H-6)×(W-6).</summary>
+    private static Tensor SsimMap(Tensor x, Tensor y)
+    {
+        using var scope = NewDisposeScope();
         const double count = SsimWindow * SsimWindow;
         const double covarianceNorm = count / (count - 1);
         const double c1 = SsimK1 * SsimK1;
         const double c2 = SsimK2 * SsimK2;
 
-        var ux = Mean(x);
-        var uy = Mean(y);
-        var vx = covarianceNorm * (Mean(x * x) - ux * ux);
-        var vy = covarianceNorm * (Mean(y * y) - uy * uy);
-        var vxy = covarianceNorm * (Mean(x * y) - ux * uy);
+        // The five window means in one pass over a stacked tensor.
+        var means = WindowMeans(cat([x, y, x * x, y * y, x * y], 1));
+        var (ux, uy) = (means.narrow(1, 0, 1), means.narrow(1, 1, 1));
+        var vx = covarianceNorm * (means.narrow(1, 2, 1) - ux * ux);
+        var vy = covarianceNorm * (means.narrow(1, 3, 1) - uy * uy);
+        var vxy = covarianceNorm * (means.narrow(1, 4, 1) - ux * uy);
 
         var numerator = (2 * ux * uy + c1) * (2 * vxy + c2);
         var denominator = (ux * ux + uy * uy + c1) * (vx + vy + c2);
-        return (numerator / denominator).mean([1, 2, 3]).MoveToOuterDisposeScope();
+        return (numerator / denominator).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sides up to this take <see cref="WindowMeans"/>' band matrices; beyond, their cost (a row of the side's length per pixel) outgrows avg_pool2d's.</summary>
+    private const long BandMatrixSides = 256;
+
+    /// <summary>
+    /// The mean of every 7×7 window (stride 1, no padding) of each map of N×C×H×W, as an N×C×(W-6)×(H-6) tensor:
+    /// transposed, which the mean over each SSIM map does not see. On sides up to <see cref="BandMatrixSides"/> it is
+    /// two matrix products with a band of 1/7s (a row mean, then a column mean): libtorch's avg_pool2d took 2-4× as
+    /// long, forward and backward, on 28×28 to 256×256 images, and in the U-Net's training step SSIM's pooling cost
+    /// as much as a convolution (docs/performance.md).
+    /// </summary>
+    private static Tensor WindowMeans(Tensor maps)
+    {
+        var (height, width) = (maps.shape[2], maps.shape[3]);
+        if (height > BandMatrixSides || width > BandMatrixSides)
+            return functional.avg_pool2d(maps, SsimWindow, stride: 1).transpose(2, 3);
+        using var rows = Band(width, maps);
+        using var columns = Band(height, maps);
+        return maps.matmul(rows).transpose(2, 3).matmul(columns);
+    }
+
+    /// <summary>side × (side - 6): column j averages entries j..j+6.</summary>
+    private static Tensor Band(long side, Tensor like)
+    {
+        using var scope = NewDisposeScope();
+        var i = arange(side, device: like.device).unsqueeze(1);
+        var j = arange(side - SsimWindow + 1, device: like.device).unsqueeze(0);
+        return (i.ge(j) & i.lt(j + SsimWindow)).to_type(like.dtype).div_(SsimWindow).MoveToOuterDisposeScope();
     }
 
     private static Tensor PsnrFromMse(Tensor mse) => 10 * (1.0 / mse).log10();
@@ -139,8 +207,8 @@ public static class ImageMetrics
                 $"metrics expect float images in [0, 1], got {reference.dtype} and {image.dtype} - divide bytes by 255 first");
         }
 
-        return (ImageBatch.AsBatch(reference, nameof(reference)).to_type(ScalarType.Float64),
-                ImageBatch.AsBatch(image, nameof(image)).to_type(ScalarType.Float64));
+        // Still in their own dtype: each piece becomes float64 when it is computed.
+        return (ImageBatch.AsBatch(reference, nameof(reference)), ImageBatch.AsBatch(image, nameof(image)));
     }
 
     private static double[] ToArray(Tensor values) => values.cpu().data<double>().ToArray();

@@ -65,6 +65,14 @@ public abstract class Denoiser : Module<Tensor, Tensor>
     /// </summary>
     public virtual Tensor ForwardWithNoiseLevels(Tensor images, Tensor levels) => call(images);
 
+    /// <summary>
+    /// The floating type the network computes in, which its inputs must have: float32, or bfloat16 for the network of a
+    /// <see cref="BFloat16Copy"/> (whose normalisation layers alone keep float32). Tests run float64 models.
+    /// </summary>
+    public ScalarType InputType => parameters().Any(p => p.dtype == ScalarType.BFloat16)
+        ? ScalarType.BFloat16
+        : parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
+
     /// <summary>The number of weights and biases.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 

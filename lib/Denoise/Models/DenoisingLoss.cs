@@ -8,7 +8,9 @@ namespace Denoise.Models;
 
 /// <summary>
 /// What training minimises, with its text form ("bce", "mse", "l1"), as written in options, model files and checkpoints.
-/// Every loss is a mean over pixels; <see cref="Of(Denoiser, Tensor, Tensor)"/> computes it for any model.
+/// Every loss is a mean over pixels; <see cref="Of(Denoiser, Tensor, Tensor)"/> computes it for any model. A loss is
+/// computed in its targets' type: outputs of a bf16 network (<see cref="BFloat16Copy"/>) are lifted to the fp32 clean
+/// images first, so that mixed precision keeps its losses in fp32, as autocast does.
 /// </summary>
 [JsonConverter(typeof(TextConverter))]
 public abstract record DenoisingLoss
@@ -34,11 +36,20 @@ public abstract record DenoisingLoss
     /// <summary>True when outputs must be probabilities in [0, 1] (BCE): only models whose output is a sigmoid can take it.</summary>
     public virtual bool NeedsSigmoidOutput => false;
 
-    /// <summary>The mean loss of <paramref name="output"/> against <paramref name="target"/> (same shapes, values in [0, 1]).</summary>
-    public abstract Tensor Of(Tensor output, Tensor target);
+    /// <summary>The mean loss of <paramref name="output"/> against <paramref name="target"/> (same shapes, values in [0, 1]), in the target's type.</summary>
+    public Tensor Of(Tensor output, Tensor target) => Mean(InTypeOf(target, output), target);
 
     /// <summary>The same loss for outputs given as the logits of a sigmoid.</summary>
-    public virtual Tensor OfLogits(Tensor logits, Tensor target) => Of(F.sigmoid(logits), target);
+    public Tensor OfLogits(Tensor logits, Tensor target) => MeanOfLogits(InTypeOf(target, logits), target);
+
+    /// <summary>The loss of outputs of the target's type.</summary>
+    protected abstract Tensor Mean(Tensor output, Tensor target);
+
+    /// <summary>The loss of logits of the target's type.</summary>
+    protected virtual Tensor MeanOfLogits(Tensor logits, Tensor target) => Mean(F.sigmoid(logits), target);
+
+    private static Tensor InTypeOf(Tensor target, Tensor output) =>
+        output.dtype == target.dtype ? output : output.to_type(target.dtype);
 
     /// <summary>The loss of <paramref name="model"/> on one batch: its logits where it has them, else its output.</summary>
     public Tensor Of(Denoiser model, Tensor noisy, Tensor clean) =>
@@ -79,23 +90,23 @@ public abstract record DenoisingLoss
 
         public override bool NeedsSigmoidOutput => true;
 
-        public override Tensor Of(Tensor output, Tensor target) => F.binary_cross_entropy(output, target);
+        protected override Tensor Mean(Tensor output, Tensor target) => F.binary_cross_entropy(output, target);
 
-        public override Tensor OfLogits(Tensor logits, Tensor target) => F.binary_cross_entropy_with_logits(logits, target);
+        protected override Tensor MeanOfLogits(Tensor logits, Tensor target) => F.binary_cross_entropy_with_logits(logits, target);
     }
 
     private sealed record Mse : DenoisingLoss
     {
         public override string Name => "mse";
 
-        public override Tensor Of(Tensor output, Tensor target) => F.mse_loss(output, target);
+        protected override Tensor Mean(Tensor output, Tensor target) => F.mse_loss(output, target);
     }
 
     private sealed record L1 : DenoisingLoss
     {
         public override string Name => "l1";
 
-        public override Tensor Of(Tensor output, Tensor target) => F.l1_loss(output, target);
+        protected override Tensor Mean(Tensor output, Tensor target) => F.l1_loss(output, target);
     }
 
     /// <summary>SSIM looks at 7×7 windows, so this loss is not a mean of per-pixel terms.</summary>
@@ -108,7 +119,7 @@ public abstract record DenoisingLoss
 
         public override bool IsPixelwise => false;
 
-        public override Tensor Of(Tensor output, Tensor target) =>
+        protected override Tensor Mean(Tensor output, Tensor target) =>
             F.mse_loss(output, target) + Weight * (1 - ImageMetrics.SsimOfBatch(output, target).mean());
     }
 

@@ -57,21 +57,24 @@ public sealed partial class UNet : Denoiser
     /// </summary>
     public override int ReceptiveRadius => 30;
 
-    public override Tensor forward(Tensor input) => Forward(input, channelsLast: false);
+    public override Tensor forward(Tensor input) => Forward(input, stemAtHalf: null);
 
     /// <summary>
-    /// The network, top to bottom. <paramref name="channelsLast"/> only changes the memory layout after the stem (the
-    /// fast path sets it: libtorch's channels-last max-pool is far faster than its NCHW one); the values are the same.
+    /// The network, top to bottom. The fast path passes <paramref name="stemAtHalf"/>, the stem's kernels and biases
+    /// spread over space-to-depth phases (<see cref="SpaceToDepthConvolution"/>): the stem and the space-to-depth step
+    /// then run as one convolution at half resolution, channels-last (libtorch's channels-last max-pool and
+    /// convolutions are faster here, and the layout carries through every later layer); the values are the same.
     /// In eval mode the output is clamped to [0, 1], the range of every image. Training sees it through a leaky ReLU
     /// instead: a dark background then costs nothing for undershooting zero, which eval clips anyway, while the small
     /// slope below zero keeps every output pixel's gradient alive (a plain ReLU can switch an output off for good).
     /// </summary>
-    private Tensor Forward(Tensor input, bool channelsLast)
+    private Tensor Forward(Tensor input, IReadOnlyList<Tensor>? stemAtHalf)
     {
         using var scope = NewDisposeScope();
-        // In-place ReLUs: every one acts on a fresh convolution output, which no backward needs.
-        var full = stem.call(input).relu_();
-        var half = toHalf.call(channelsLast ? TensorLayout.ChannelsLast(full) : full);
+        // In-place ReLUs: every one acts on a fresh convolution output, which no backward needs (ReLU and space-to-depth commute).
+        var half = stemAtHalf is null
+            ? toHalf.call(stem.call(input).relu_())
+            : SpaceToDepthConvolution.Apply(TensorLayout.ChannelsLast(toHalf.call(input)), stemAtHalf[0], stemAtHalf[1]).relu_();
         var skip1 = encode1.call(half).relu_();
         var skip2 = encode2.call(pool1.call(skip1)).relu_();
         var x = middle.call(pool2.call(skip2)).relu_();

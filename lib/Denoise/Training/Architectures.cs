@@ -35,7 +35,9 @@ public static class Architectures
                 LearningRate = 4e-3,
                 Schedule = LearningRateSchedule.Cosine,
                 FreshNoise = true,
+                Augmentation = DigitAugmentation.Parse("shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.25"),
                 Minutes = 15,
+                Precision = Precision.Auto,
             }));
         Register(new Architecture(PhotoUNet.ArchitectureName,
             "the photo model: a residual U-Net told the noise level, predicting the noise, 487,636 parameters",
@@ -106,4 +108,22 @@ public static class Architectures
 
     /// <summary>A new model of architecture <paramref name="name"/>, its weights drawn from <paramref name="seed"/>.</summary>
     public static Denoiser Create(string name, long seed) => Get(name).Create(seed);
+
+    /// <summary>
+    /// A bf16 copy of <paramref name="master"/> (mixed precision), built from a new model of its architecture: the copy
+    /// holds the master's current weights; the caller disposes it.
+    /// </summary>
+    public static BFloat16Copy CreateBFloat16Copy(Denoiser master)
+    {
+        var twin = Create(master.Architecture, seed: 0);
+        try
+        {
+            return new BFloat16Copy(master, twin);
+        }
+        catch
+        {
+            twin.Dispose();
+            throw;
+        }
+    }
 }

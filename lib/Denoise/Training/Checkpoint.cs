@@ -1,12 +1,12 @@
 using Denoise.Models;
-using TorchSharp.Modules;
 
 namespace Denoise.Training;
 
 /// <summary>
 /// A training checkpoint: the layout of a <see cref="ModelFile"/> under its own header (weights, with the run's whole
 /// <see cref="TrainingOptions"/> and history as metadata), followed by the optimiser's state (Adam's moments and step
-/// counts), so that <see cref="Resume"/> continues a run exactly where it stopped. Written atomically after every epoch.
+/// counts) and, for a run that keeps one, the weight average (its update count and weights), so that <see cref="Resume"/>
+/// continues a run exactly where it stopped. Written atomically after every epoch.
 /// </summary>
 public static class Checkpoint
 {
@@ -14,9 +14,9 @@ public static class Checkpoint
 
     private static readonly ModelFile.Kind Kind = new(Magic, "checkpoint", "denoise training checkpoint", "start again without --resume", "start again without --resume");
 
-    /// <summary>Writes <paramref name="model"/>'s weights, <paramref name="metadata"/> and <paramref name="optimizer"/>'s state to <paramref name="path"/> atomically.</summary>
-    internal static void Write(string path, Denoiser model, ModelMetadata metadata, Adam optimizer) =>
-        ModelFile.Write(path, Kind, model, metadata, optimizer.save_state_dict);
+    /// <summary>Writes <paramref name="model"/>'s weights, <paramref name="metadata"/> and then the run's state (<paramref name="state"/>: optimiser, weight average) to <paramref name="path"/> atomically.</summary>
+    internal static void Write(string path, Denoiser model, ModelMetadata metadata, Action<BinaryWriter> state) =>
+        ModelFile.Write(path, Kind, model, metadata, state);
 
     /// <summary>Reads what a checkpoint says about its run (architecture, options, epochs done), without its tensors.</summary>
     public static ModelMetadata Read(string path)
@@ -28,9 +28,10 @@ public static class Checkpoint
     /// <summary>
     /// A trainer (with a new model, which the caller then owns) in the state <paramref name="path"/> was saved in,
     /// ready to continue to <paramref name="epochs"/> (default: the epochs its run planned; with a time budget, those
-    /// the budget chose).
+    /// the budget chose). A run with precision auto chooses again on this machine (<paramref name="probe"/>, default:
+    /// this machine's).
     /// </summary>
-    public static Trainer Resume(string path, int? epochs = null)
+    public static Trainer Resume(string path, int? epochs = null, PrecisionProbe? probe = null)
     {
         using var file = ModelFile.Open(path, Kind);
         var (metadata, saved) = RunOf(file);
@@ -40,8 +41,8 @@ public static class Checkpoint
         Trainer? trainer = null;
         try
         {
-            trainer = new Trainer(model, options, metadata.History);
-            trainer.LoadOptimizerState(file.Reader);
+            trainer = new Trainer(model, options, metadata.History, probe: probe);
+            trainer.LoadRunState(file.Reader);
             return trainer;
         }
         catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidDataException or IOException)

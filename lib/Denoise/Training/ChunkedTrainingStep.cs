@@ -16,45 +16,51 @@ namespace Denoise.Training;
 /// </summary>
 public sealed class ChunkedTrainingStep : TrainingStep
 {
-    private readonly Denoiser model;
     private readonly FastForward fast;
-    private readonly optim.Optimizer optimizer;
     private readonly DenoisingLoss loss;
     private readonly int chunkSize;
     private readonly TorchWorkers? workers;
 
-    /// <param name="fast">The model's fast forward; the step owns it from now on.</param>
+    /// <param name="model">A model with a fast forward (<see cref="Denoiser.CreateFastForward"/>) that supports <paramref name="loss"/>.</param>
     /// <param name="chunkSize">Images per chunk (null: the fast forward's own <see cref="FastForward.ChunkSize"/>).</param>
     /// <param name="workers">
     /// Threads that process the chunks in parallel, one intra-op thread each; null = torch's intra-op thread count
     /// on the calling thread. 1 runs the chunks on the calling thread with its own intra-op settings.
     /// </param>
-    public ChunkedTrainingStep(Denoiser model, FastForward fast, optim.Optimizer optimizer, DenoisingLoss loss,
-        int? chunkSize = null, int? workers = null)
+    /// <param name="precision">fp32, or bf16: the chunks run the fast forward of a bf16 copy of the model (<see cref="TrainingStep"/>).</param>
+    public ChunkedTrainingStep(Denoiser model, optim.Optimizer optimizer, DenoisingLoss loss,
+        int? chunkSize = null, int? workers = null, Precision precision = Precision.Float32)
+        : base(model, optimizer, precision)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize ?? fast.ChunkSize, 1);
         var count = workers ?? torch.get_num_threads();
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(workers));
-        if (!fast.Supports(loss))
-            throw new ArgumentException($"the fast path of {model.Architecture} cannot compute the {loss} loss; use the plain step", nameof(loss));
-        if (model.UsesBatchStatistics)
-            throw new ArgumentException($"{model.Architecture} normalises with batch statistics (BatchNorm): in chunks each would get its own "
-                + "statistics, not the batch's, and parallel workers would update the running statistics at once; use the plain step "
-                + "(TrainingStep.For picks it)", nameof(model));
-        this.model = model;
-        this.fast = fast;
-        this.optimizer = optimizer;
+        // The fast forward of the network that computes: the model, or its bf16 copy.
+        var made = Network.CreateFastForward();
+        try
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(workers));
+            if (model.UsesBatchStatistics)
+                throw new ArgumentException($"{model.Architecture} normalises with batch statistics (BatchNorm): in chunks each would get its own "
+                    + "statistics, not the batch's, and parallel workers would update the running statistics at once; use the plain step "
+                    + "(TrainingStep.For picks it)", nameof(model));
+            fast = made ?? throw new ArgumentException($"{model.Architecture} has no fast forward; use the plain step", nameof(model));
+            ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize ?? fast.ChunkSize, 1, nameof(chunkSize));
+            if (!fast.Supports(loss))
+                throw new ArgumentException($"the fast path of {model.Architecture} cannot compute the {loss} loss; use the plain step", nameof(loss));
+        }
+        catch
+        {
+            made?.Dispose();
+            base.Dispose();
+            throw;
+        }
+
         this.loss = loss;
         this.chunkSize = chunkSize ?? fast.ChunkSize;
         this.workers = count > 1 ? new TorchWorkers(count) : null;
     }
 
-    public override Tensor Step(Tensor noisyBatch, Tensor cleanBatch)
+    protected override Tensor Gradients(Tensor noisyBatch, Tensor cleanBatch)
     {
-        CheckShapes(noisyBatch, cleanBatch);
-        model.train();
-        optimizer.zero_grad();
-        using var scope = NewDisposeScope();
         var n = noisyBatch.shape[0];
         var chunks = (int)((n + chunkSize - 1) / chunkSize);
 
@@ -80,8 +86,7 @@ public sealed class ChunkedTrainingStep : TrainingStep
 
         // Parameters take their gradient through backward like any other root, so the optimiser sees .grad.
         autograd.backward([.. fast.DirectParameters, .. prepared], grads);
-        optimizer.step();
-        return total.squeeze().MoveToOuterDisposeScope();
+        return total.squeeze();
     }
 
     /// <summary>The summed loss and gradients of chunks [first, last), in the caller's dispose scope.</summary>
@@ -101,7 +106,8 @@ public sealed class ChunkedTrainingStep : TrainingStep
             var grads = autograd.grad([chunkLoss], inputs);
             if (sums is null)
             {
-                sums = grads.Select(g => g.MoveToOuterDisposeScope()).ToArray();
+                // A bf16 network's gradients are summed in fp32: bf16's 8 bits would lose the later chunks' small terms.
+                sums = grads.Select(g => (g.dtype == ScalarType.BFloat16 ? g.to_type(ScalarType.Float32) : g).MoveToOuterDisposeScope()).ToArray();
                 total = chunkLoss.detach().MoveToOuterDisposeScope();
             }
             else

@@ -6,8 +6,10 @@ namespace Denoise.Training;
 /// <summary>
 /// The batches of a digit run: the training pairs of a <see cref="TrainingData"/>, reshuffled every epoch with a
 /// generator seeded from (seed, epoch) (<see cref="RunSeeds.Shuffle"/>), in batches of the options' size (the last one
-/// smaller), the inputs either the fixed noisy copy or, with <see cref="TrainingOptions.FreshNoise"/>, new noise for
-/// every batch (<see cref="RunSeeds.BatchNoise"/>). The data stays the caller's.
+/// smaller), the digits moved by the options' <see cref="TrainingOptions.Augmentation"/> (seeded by
+/// <see cref="RunSeeds.BatchAugmentation"/>), the inputs either the fixed noisy copy or, with
+/// <see cref="TrainingOptions.FreshNoise"/>, new noise for every batch (<see cref="RunSeeds.BatchNoise"/>). The data
+/// stays the caller's.
 /// </summary>
 public sealed class DigitBatches : IBatchSource, IDisposable
 {
@@ -35,6 +37,8 @@ public sealed class DigitBatches : IBatchSource, IDisposable
         var start = batch * (long)options.BatchSize;
         var index = Order(epoch).narrow(0, start, Math.Min(options.BatchSize, count - start));
         var clean = data.CleanTrain.index_select(0, index);
+        if (!options.Augmentation.IsNone)
+            clean = options.Augmentation.Apply(clean, RunSeeds.BatchAugmentation(options.Seed, epoch, batch));
         var noisy = options.FreshNoise
             ? options.Noise.Apply(clean, RunSeeds.BatchNoise(options.Seed, epoch, batch))
             : data.NoisyTrain.index_select(0, index);

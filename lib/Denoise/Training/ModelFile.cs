@@ -25,7 +25,9 @@ public static class ModelFile
 
     internal static readonly Kind ModelKind = new(Magic, "model file", "denoise model file", "train one with ./denoise train", "train it again with ./denoise train");
 
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // Nullable annotations hold when reading: a file whose metadata says "Noise": null is refused as damaged, instead
+    // of failing later, wherever the missing value is first used.
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, RespectNullableAnnotations = true };
 
     public static void Save(string path, Denoiser model, ModelMetadata metadata) => Write(path, ModelKind, model, metadata);
 
@@ -76,6 +78,9 @@ public static class ModelFile
             var metadata = JsonSerializer.Deserialize<ModelMetadata>(file.Json, Json)
                 ?? throw new InvalidDataException($"{path}: the {kind.Noun}'s metadata is empty - {kind.Advice}");
             Architectures.Get(metadata.Architecture);   // an unknown architecture fails here, before any weights are read
+            // Nullable annotations do not reach into lists: an epoch of the history may still be null.
+            if (metadata.History.Any(epoch => epoch is null))
+                throw new JsonException("an epoch of its history is null");
             return new Opened(path, kind, metadata, file.Reader);
         }
         catch (Exception e)
@@ -83,7 +88,7 @@ public static class ModelFile
             file.Reader.Dispose();
             throw e switch
             {
-                JsonException => Corrupt(path, kind, e),
+                JsonException json => Damaged(path, kind, json),
                 ArgumentException => new InvalidDataException($"{path}: {e.Message}", e),
                 _ => e,
             };
@@ -117,6 +122,16 @@ public static class ModelFile
         }
 
         public void Dispose() => Reader.Dispose();
+    }
+
+    /// <summary>
+    /// Metadata that does not read: where, and why in our converters' words (System.Text.Json's own messages name .NET
+    /// types, and end in " Path: ..."; for those, where the value is says enough).
+    /// </summary>
+    private static InvalidDataException Damaged(string path, Kind kind, JsonException e)
+    {
+        var why = e.Message.Contains(" Path: ", StringComparison.Ordinal) ? "a value is missing or not of its kind" : e.Message.TrimEnd('.');
+        return new($"{path}: the {kind.Noun}'s metadata is damaged{(e.Path is { } at ? $" at {at}" : "")} ({why}) - {kind.Advice}", e);
     }
 
     internal static InvalidDataException Corrupt(string path, Kind kind, Exception inner) =>

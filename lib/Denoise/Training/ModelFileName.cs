@@ -5,7 +5,8 @@ namespace Denoise.Training;
 /// <summary>
 /// The default file name of a trained model, named after what it holds, so that a default never replaces another kind
 /// of model: the architecture; <c>-blind</c> for a range of noise levels of the recipe's kind, or the noise itself
-/// (<c>-gaussian-0.3</c>, <c>-saltpepper-0.1</c>) when it is not the recipe's; the data set when it is not the
+/// (<c>-gaussian-0.3</c>, <c>-saltpepper-0.1</c>) when it is not the recipe's; <c>-centred</c> for a model trained
+/// without the recipe's augmentation, <c>-augmented</c> for one trained with another; the data set when it is not the
 /// recipe's (<c>-fashion</c> for Fashion-MNIST, <c>-mnist</c>, <c>-photos</c>).
 /// The command line's <c>train</c> and the notebooks name their models with it.
 /// </summary>
@@ -15,9 +16,9 @@ public static class ModelFileName
 
     /// <summary>The rule in a sentence, for help texts.</summary>
     public const string Rule =
-        "<architecture>, then -blind for a noise range, -<noise> for another noise than the recipe's, -fashion (Fashion-MNIST), "
-        + "-mnist or -photos for another data set than the recipe's "
-        + "(conv-autoencoder.dat, unet.dat, unet-blind.dat, unet-fashion.dat, conv-autoencoder-fashion.dat, photo-unet.dat)";
+        "<architecture>, then -blind for a noise range, -<noise> for another noise than the recipe's, -centred without the recipe's augmentation, "
+        + "-augmented with another, -fashion (Fashion-MNIST), -mnist or -photos for another data set than the recipe's "
+        + "(conv-autoencoder.dat, unet.dat, unet-blind.dat, unet-centred.dat, unet-fashion.dat, conv-autoencoder-fashion.dat, photo-unet.dat)";
 
     /// <summary>
     /// The file name (<c>unet-blind.dat</c>) of a model of <paramref name="architecture"/> trained with
@@ -32,12 +33,15 @@ public static class ModelFileName
         string? noise = options.Noise == recipeNoise ? null
             : options.Noise.IsRange && options.Noise.Kind == recipeNoise.Kind ? "blind"
             : options.Noise.ToString().Replace(':', '-');
+        string? moved = options.Augmentation == known.Recipe.Augmentation ? null
+            : options.Augmentation.IsNone ? "centred"
+            : "augmented";
         string? data = options.DataSet == known.Recipe.DataSet ? null : options.DataSet switch
         {
             DataSetKind.Mnist => "mnist",
             DataSetKind.FashionMnist => "fashion",
             var other => other.ToString().ToLowerInvariant(),
         };
-        return string.Join('-', new[] { known.Name, noise, data }.OfType<string>()) + Extension;
+        return string.Join('-', new[] { known.Name, noise, moved, data }.OfType<string>()) + Extension;
     }
 }

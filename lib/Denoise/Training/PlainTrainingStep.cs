@@ -8,17 +8,14 @@ namespace Denoise.Training;
 /// The step any model can take and the reference the fast steps are tested against: the model's forward on the whole
 /// batch, the loss, backward, one optimiser step.
 /// </summary>
-public sealed class PlainTrainingStep(Denoiser model, optim.Optimizer optimizer, DenoisingLoss loss) : TrainingStep
+/// <param name="precision">fp32, or bf16: the forward and backward on a bf16 copy of the model (<see cref="TrainingStep"/>).</param>
+public sealed class PlainTrainingStep(Denoiser model, optim.Optimizer optimizer, DenoisingLoss loss, Precision precision = Precision.Float32)
+    : TrainingStep(model, optimizer, precision)
 {
-    public override Tensor Step(Tensor noisyBatch, Tensor cleanBatch)
+    protected override Tensor Gradients(Tensor noisyBatch, Tensor cleanBatch)
     {
-        CheckShapes(noisyBatch, cleanBatch);
-        model.train();
-        optimizer.zero_grad();
-        using var scope = NewDisposeScope();
-        var value = loss.Of(model, noisyBatch, cleanBatch);
+        var value = loss.Of(Network, noisyBatch, cleanBatch);
         value.backward();
-        optimizer.step();
-        return value.detach().MoveToOuterDisposeScope();
+        return value.detach();
     }
 }

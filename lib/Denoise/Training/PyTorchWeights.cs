@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections;
 using System.IO.Compression;
 using System.Text.Json;
 using Denoise.IO;
@@ -134,38 +133,26 @@ public static class PyTorchWeights
                 throw new InvalidDataException($"{path}: a zip file but not one torch.save wrote (no data.pkl) - {PyTorchAdvice}");
         }
 
-        Hashtable unpickled;
+        // Opened again for the reading: the check above has to see every entry before anything is decompressed.
+        stream.Position = 0;
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         try
         {
-            stream.Position = 0;
-            unpickled = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
+            return PyTorchStateDict.Read(zip);
         }
-        catch (NotImplementedException e) when (e.Message.Contains("entire model", StringComparison.Ordinal))
+        catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{path}: holds a whole pickled model, not its state dict - {PyTorchAdvice}", e);
-        }
-        catch (InvalidCastException e)
-        {
-            // The pickle is another object than a dict (a list of tensors, a number...).
-            throw new InvalidDataException($"{path}: holds another object than a state dict (a dict from parameter names to tensors) - {PyTorchAdvice}", e);
+            throw new InvalidDataException($"{path}: {e.Message} - {PyTorchAdvice}", e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Razorvine's own messages advise on its API; their first sentence is the news.
             throw NotAStateDict(path, e);
         }
-
-        var state = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry entry in unpickled)
-        {
-            if (entry.Key is not string key || entry.Value is not Tensor tensor)
-                throw new InvalidDataException($"{path}: not a state dict: its entry '{entry.Key}' holds {entry.Value?.GetType().Name ?? "nothing"}, not a tensor - {PyTorchAdvice}");
-            state[key] = tensor;
-        }
-        return state;
     }
 
     private static InvalidDataException NotAStateDict(string path, Exception inner) =>
-        new($"{path}: not a PyTorch state dict ({inner.Message.ReplaceLineEndings(" ").TrimEnd('.')}) - {PyTorchAdvice}", inner);
+        new($"{path}: not a PyTorch state dict (its pickle is damaged: {inner.Message.ReplaceLineEndings(" ").Split(". ")[0].TrimEnd('.')}) - {PyTorchAdvice}", inner);
 
     private static Dictionary<string, Tensor> ReadSafeTensors(FileStream stream, string path, int headerLength)
     {
@@ -231,17 +218,20 @@ public static class PyTorchWeights
             if (counts.Contains(name))
             {
                 if (tensor.is_floating_point() || tensor.dtype == ScalarType.Bool)
-                    throw new InvalidDataException($"{path}: {name} holds {tensor.dtype} values; it is a count (as BatchNorm's num_batches_tracked) and must hold integers");
+                    throw new InvalidDataException($"{path}: {name} holds {DType(tensor.dtype)} values; it is a count (as BatchNorm's num_batches_tracked) and must hold integers");
                 continue;
             }
             if (!tensor.is_floating_point())
-                throw new InvalidDataException($"{path}: {name} holds {tensor.dtype} values; weights must be floating point");
+                throw new InvalidDataException($"{path}: {name} holds {DType(tensor.dtype)} values; weights must be floating point");
             if (!isfinite(tensor).all().item<bool>())
                 throw new InvalidDataException($"{path}: {name} holds NaN or infinite values - export weights from a model that trained without diverging");
             if (tensor.dtype != ScalarType.Float32)
                 state[name] = tensor.to_type(ScalarType.Float32);
         }
     }
+
+    /// <summary>A dtype as PyTorch writes it: float32, int64.</summary>
+    private static string DType(ScalarType type) => type.ToString().ToLowerInvariant();
 
     private static string Keys(string what, List<string> keys) => keys.Count == 0
         ? ""

@@ -2,7 +2,7 @@ namespace Denoise.Training;
 
 /// <summary>
 /// The seeds a run derives from its one <see cref="TrainingOptions.Seed"/>: every epoch's shuffle and every batch's
-/// fresh noise get a stream of their own, independent of each other yet reproducible, mixed by SplitMix64 (Steele,
+/// fresh noise and augmentations get a stream of their own, independent of each other yet reproducible, mixed by SplitMix64 (Steele,
 /// Lea and Flood, 2014) so that neighbouring seeds and epochs give unrelated streams.
 /// </summary>
 internal static class RunSeeds
@@ -17,12 +17,13 @@ internal static class RunSeeds
     public static long BatchNoise(long seed, int epoch, int batch) =>
         unchecked((long)SplitMix64((long)SplitMix64(seed ^ 0x5DEECE66DL, epoch), batch + 1));
 
+    /// <summary>
+    /// The seed of one batch's augmentations (<see cref="TrainingOptions.Augmentation"/>): a stream per (run, epoch, batch),
+    /// apart from the shuffles' and the noise's.
+    /// </summary>
+    public static long BatchAugmentation(long seed, int epoch, int batch) =>
+        unchecked((long)SplitMix64((long)SplitMix64(seed ^ 0x2545F4914F6CDD1DL, epoch), batch + 1));
+
     /// <summary>SplitMix64's <paramref name="index"/>-th output from the state <paramref name="seed"/>.</summary>
-    internal static ulong SplitMix64(long seed, int index)
-    {
-        var z = unchecked((ulong)seed + (ulong)index * 0x9E3779B97F4A7C15UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
-    }
+    internal static ulong SplitMix64(long seed, int index) => Denoise.Randomness.SplitMix64.Mix(seed, index);
 }

@@ -9,40 +9,58 @@ namespace Denoise.Training;
 /// <summary>
 /// Trains any <see cref="Denoiser"/> like Keras' <c>fit</c>, with Adam and the options' loss: noisy images in, clean
 /// images as targets, drawn from an <see cref="IBatchSource"/> (digits reshuffled every epoch with a generator seeded
-/// from (seed, epoch), <see cref="DigitBatches"/>; or random patches of photos, <see cref="PhotoPatches"/>),
-/// validation loss after each epoch, and an atomic <see cref="Checkpoint"/> (weights, Adam moments and steps, options,
+/// from (seed, epoch) (<see cref="RunSeeds"/>, <see cref="DigitBatches"/>), or patches of photos), validation loss after each epoch, and an atomic <see cref="Checkpoint"/> (weights, Adam moments and steps, options,
 /// history) that <see cref="Checkpoint.Resume"/> continues from exactly. Each step is the model's fast step where it has
-/// one, else the plain step (<see cref="TrainingStep.For"/>). With a time budget (<see cref="TrainingOptions.Minutes"/>)
-/// a <see cref="TimeBudget"/> plans the epochs. The trainer owns its optimiser; the model stays the caller's.
+/// one, else the plain step (<see cref="TrainingStep.For"/>), in the options' <see cref="TrainingOptions.Precision"/>:
+/// for auto, <see cref="Fit"/> first times a few steps both ways (<see cref="PrecisionProbe"/>); validation and quality
+/// scores run in the same precision. With a time budget (<see cref="TrainingOptions.Minutes"/>) a
+/// <see cref="TimeBudget"/> plans the epochs (auto's timing comes off the budget). The trainer owns its optimiser; the
+/// model stays the caller's.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     private readonly Adam optimizer;
-    private readonly TrainingStep step;
     private readonly TrainingHistory history;
     private readonly TimeProvider clock;
+    private readonly PrecisionProbe probe;
+    private TrainingStep? step;
+    private readonly WeightAverage? average;
     private TimeBudget? budget;
 
     /// <param name="clock">Times the epochs and any time budget; the system's clock unless a test gives its own.</param>
-    public Trainer(Denoiser model, TrainingOptions options, TimeProvider? clock = null)
-        : this(model, options, [], clock)
+    /// <param name="probe">Resolves <see cref="Training.Precision.Auto"/>: this machine's unless a test gives the CPU's answer and a clock.</param>
+    public Trainer(Denoiser model, TrainingOptions options, TimeProvider? clock = null, PrecisionProbe? probe = null)
+        : this(model, options, [], clock, probe)
     {
     }
 
     /// <summary>A trainer that continues after the <paramref name="completed"/> epochs (<see cref="Checkpoint.Resume"/>).</summary>
-    internal Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, TimeProvider? clock = null)
+    internal Trainer(Denoiser model, TrainingOptions options, IEnumerable<EpochRecord> completed, TimeProvider? clock = null,
+        PrecisionProbe? probe = null)
     {
         options.Validate();
+        TrainingStep.RequireFits(model, options.Loss);
         Model = model;
         Options = options;
         PlannedEpochs = options.Epochs;
         this.clock = clock ?? TimeProvider.System;
+        this.probe = probe ?? PrecisionProbe.ForThisMachine();
         history = new TrainingHistory(completed);
         optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
-        step = TrainingStep.For(model, optimizer, options.Loss);
+        if (options.Precision != Training.Precision.Auto)
+            Use(new PrecisionChoice(options.Precision, "as asked"));
+        average = options.EmaDecay > 0 ? new WeightAverage(model, options.EmaDecay) : null;
     }
 
+    /// <summary>The model the optimiser trains.</summary>
     public Denoiser Model { get; }
+
+    /// <summary>
+    /// The weights the run delivers: with <see cref="TrainingOptions.EmaDecay"/>, a model (owned by the trainer) that
+    /// holds the moving average of <see cref="Model"/>'s weights; else <see cref="Model"/> itself. Validation and quality
+    /// scores are of these weights, and model files hold them.
+    /// </summary>
+    public Denoiser Result => average?.Model ?? Model;
 
     /// <summary>The run's options as given; they do not change (<see cref="Metadata"/> records what ran).</summary>
     public TrainingOptions Options { get; }
@@ -57,6 +75,12 @@ public sealed class Trainer : IDisposable
 
     public int CompletedEpochs => history.Count;
 
+    /// <summary>
+    /// The precision the steps, the validation and the quality scores compute in, and why; with
+    /// <see cref="Training.Precision.Auto"/>, null until <see cref="Fit"/> has timed both.
+    /// </summary>
+    public PrecisionChoice? Precision { get; private set; }
+
     /// <summary>The learning rate of the latest step (the schedule sets it before each step).</summary>
     public double LearningRate => optimizer.ParamGroups.First().LearningRate;
 
@@ -65,7 +89,8 @@ public sealed class Trainer : IDisposable
     /// <paramref name="data"/> gives a run with these options (<see cref="IRunData.Batches"/>: shuffled digits, or
     /// patches of photos), validating on its validation pairs. After each epoch the checkpoint (if a path is given) is
     /// written, then progress reports the epoch's record. Cancellation is checked between batches and throws
-    /// <see cref="OperationCanceledException"/>; the last checkpoint stays valid.
+    /// <see cref="OperationCanceledException"/>; a loss that is not finite throws <see cref="TrainingDivergedException"/>
+    /// at once. Either way the last checkpoint stays valid.
     /// </summary>
     public TrainingHistory Fit(IRunData data, IProgress<TrainingProgress>? progress = null,
         string? checkpointPath = null, CancellationToken cancellationToken = default)
@@ -93,10 +118,11 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(batches);
         CheckPairs(noisyValidation, cleanValidation, "validation");
         if (Options.Minutes is { } minutes && CompletedEpochs == 0)
-        {
             budget = new TimeBudget(TimeSpan.FromMinutes(minutes), clock);
+        if (step is null)
+            Use(ChoosePrecision(batches));
+        if (budget is not null && budget.Epochs == 0)
             PlannedEpochs = PlanWithin(batches, noisyValidation, cleanValidation, budget);
-        }
         var count = batches.BatchesPerEpoch;
         for (var epoch = CompletedEpochs + 1; epoch <= PlannedEpochs; epoch++)
         {
@@ -113,7 +139,11 @@ public sealed class Trainer : IDisposable
                 CheckPairs(noisy, clean, "training");
                 foreach (var group in optimizer.ParamGroups)
                     group.LearningRate = Options.LearningRateAt((epoch - 1L) * count + batch, (long)PlannedEpochs * count);
-                var loss = step.Step(noisy, clean);
+                var loss = step!.Step(noisy, clean);
+                // Once NaN or infinite, always: stop at once rather than train on and save nothing usable.
+                if (!float.IsFinite(loss.item<float>()))
+                    throw new TrainingDivergedException(epoch, batch + 1, count, loss.item<float>(), LearningRate);
+                average?.Update();
                 var size = clean.shape[0];
                 lossSum.add_(loss, alpha: size);
                 seen += size;
@@ -124,23 +154,28 @@ public sealed class Trainer : IDisposable
 
             var trainLoss = lossSum.item<double>() / seen;
             var valLoss = Evaluate(noisyValidation, cleanValidation);
+            // The epoch's last step can ruin the weights after its loss was measured; validation sees it.
+            if (!double.IsFinite(valLoss))
+                throw new TrainingDivergedException(epoch, null, count, valLoss, LearningRate);
             var quality = Score(noisyValidation, cleanValidation, Options.QualityImages);
             var elapsed = clock.GetElapsedTime(started);
-            var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim);
+            var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim, step!.Precision);
             history.Add(record);
             if (budget is not null)
-                PlannedEpochs = budget.AfterEpoch(epoch, record.Seconds);
+                PlannedEpochs = budget.AfterEpoch(epoch);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
             progress?.Report(new TrainingProgress(epoch, PlannedEpochs, count, count, record)
                 { RunningLoss = trainLoss, Elapsed = elapsed });
         }
 
+        budget?.Finish();
         return history;
     }
 
     /// <summary>
     /// Trains <paramref name="model"/> with <paramref name="options"/> on the data they name and saves it to
-    /// <paramref name="path"/>: what a notebook does for each model it trains, in one call. Returns the history.
+    /// <paramref name="path"/>: what a notebook does for each model it trains, in one call. The model ends with the
+    /// weights saved (<see cref="Result"/>: the moving average, when the options keep one). Returns the history.
     /// </summary>
     public static TrainingHistory TrainAndSave(Denoiser model, TrainingOptions options, string path,
         IProgress<TrainingProgress>? progress = null, string? dataFolder = null)
@@ -148,22 +183,41 @@ public sealed class Trainer : IDisposable
         using var data = RunData.Load(options, dataFolder);
         using var trainer = new Trainer(model, options);
         var history = trainer.Fit(data, progress);
-        ModelFile.Save(path, model, trainer.Metadata());
+        ModelFile.Save(path, trainer.Result, trainer.Metadata());
+        if (trainer.Result != model)
+            using (no_grad())
+                foreach (var (to, from) in model.parameters().Zip(trainer.Result.parameters()))
+                    to.copy_(from);
         return history;
     }
 
-    /// <summary>The mean loss of the model's outputs against <paramref name="clean"/>, in eval mode without gradients.</summary>
+    /// <summary>
+    /// The mean loss of <see cref="Result"/>'s outputs against <paramref name="clean"/>, in eval mode without gradients, in the
+    /// trainer's <see cref="Precision"/> (fp32 while auto is not yet resolved).
+    /// </summary>
     public double Evaluate(Tensor noisy, Tensor clean)
     {
         CheckPairs(noisy, clean, "validation");
-        return MeanLoss(Model, Options.Loss, noisy, clean, Options.BatchSize);
+        using var copy = InferenceCopy();
+        return MeanLoss(copy?.Network ?? Result, Options.Loss, noisy, clean);
     }
 
+    /// <summary>A bf16 copy of the model as it is now when the trainer computes in bf16, else null (the model itself computes).</summary>
+    private BFloat16Copy? InferenceCopy() =>
+        Precision?.Used == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(Result) : null;
+
     /// <summary>
-    /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <paramref name="batchSize"/> at a
+    /// Images per forward call when the trainer only evaluates (validation loss, quality scores), whatever the training
+    /// batch: memory stays that of 256 images (a batch of 10,000 validated in one call took 4 GB), and a batch of 1
+    /// does not validate in 10,000 calls.
+    /// </summary>
+    public const int EvaluationChunk = 256;
+
+    /// <summary>
+    /// The mean <paramref name="loss"/> of <paramref name="model"/> over image pairs, <see cref="EvaluationChunk"/> at a
     /// time: the same loss the fast step computes, or the plain forward's for models without a fast path.
     /// </summary>
-    private static double MeanLoss(Denoiser model, DenoisingLoss loss, Tensor noisy, Tensor clean, int batchSize)
+    private static double MeanLoss(Denoiser model, DenoisingLoss loss, Tensor noisy, Tensor clean)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -172,48 +226,94 @@ public sealed class Trainer : IDisposable
         using var fast = model.CreateFastForward() is { } f && f.Supports(loss) ? f : null;
         var prepared = fast?.Prepare() ?? [];
         var count = clean.shape[0];
-        for (long start = 0; start < count; start += batchSize)
+        for (long start = 0; start < count; start += EvaluationChunk)
         {
             using var scope = NewDisposeScope();
-            var size = Math.Min(batchSize, count - start);
-            var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size), clean.narrow(0, start, size));
+            var size = Math.Min(EvaluationChunk, count - start);
+            var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size).to_type(model.InputType), clean.narrow(0, start, size));
             sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, loss) ?? loss.Of(model, noisyBatch, cleanBatch), alpha: size);
         }
 
         return sum.item<double>() / count;
     }
 
-    /// <summary>PSNR and SSIM of the model on the first <paramref name="images"/> validation pairs; null for none.</summary>
+    /// <summary>PSNR and SSIM of <see cref="Result"/> on the first <paramref name="images"/> validation pairs; null for none.</summary>
     private QualityReport? Score(Tensor noisyValidation, Tensor cleanValidation, int images)
     {
         if (images == 0)
             return null;
         using var scope = NewDisposeScope();
         var n = Math.Min(images, cleanValidation.shape[0]);
-        var denoised = ImageDenoiser.Denoise(Model, noisyValidation.narrow(0, 0, n), Options.BatchSize);
+        using var copy = InferenceCopy();
+        var denoised = ImageDenoiser.Denoise(copy?.Network ?? Result, noisyValidation.narrow(0, 0, n), EvaluationChunk);
         return ImageMetrics.Evaluate(cleanValidation.narrow(0, 0, n), denoised);
     }
 
     /// <summary>
     /// The epochs that fit <paramref name="budget"/>, planned from a few timed steps of a twin of the model (so the
-    /// model and its optimiser are not touched) on the run's first batch, and the timed validation of one batch.
+    /// model and its optimiser are not touched) on the source's first batch, and the timed validation of one chunk.
     /// </summary>
     private int PlanWithin(IBatchSource batches, Tensor noisyValidation, Tensor cleanValidation, TimeBudget budget)
     {
         using var scope = NewDisposeScope();
-        using var twin = Architectures.Create(Model.Architecture, Options.Seed);
-        using (no_grad())
-            foreach (var (to, from) in twin.parameters().Zip(Model.parameters()))
-                to.copy_(from);
+        using var twin = Twin();
         using var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
-        using var probe = TrainingStep.For(twin, adam, Options.Loss);
+        using var probe = TrainingStep.For(twin, adam, Options.Loss, precision: step!.Precision);
+        using var twinCopy = step.Precision == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(twin) : null;
         var (noisy, clean) = batches.Batch(1, 0);
-        var validationSize = (int)Math.Min(Options.BatchSize, cleanValidation.shape[0]);
+        var validationSize = (int)Math.Min(EvaluationChunk, cleanValidation.shape[0]);
         var validationBatches = (cleanValidation.shape[0] + validationSize - 1) / validationSize
             + (Options.QualityImages + validationSize - 1) / validationSize * 3;   // scoring costs about three forwards
         return budget.Start(() => probe.Step(noisy, clean).Dispose(), batches.BatchesPerEpoch,
-            () => MeanLoss(twin, Options.Loss, noisyValidation.narrow(0, 0, validationSize),
-                cleanValidation.narrow(0, 0, validationSize), Options.BatchSize), validationBatches);
+            () => MeanLoss(twinCopy?.Network ?? twin, Options.Loss, noisyValidation.narrow(0, 0, validationSize),
+                cleanValidation.narrow(0, 0, validationSize)), validationBatches);
+    }
+
+    /// <summary>A new model with the model's weights, for timings that must not touch the model or its optimiser.</summary>
+    private Denoiser Twin()
+    {
+        var twin = Architectures.Create(Model.Architecture, Options.Seed);
+        using var noGrad = no_grad();
+        foreach (var (to, from) in twin.parameters().Zip(Model.parameters()))
+            to.copy_(from);
+        return twin;
+    }
+
+    /// <summary>The steps' precision from here on, and the step that computes in it.</summary>
+    private void Use(PrecisionChoice choice)
+    {
+        Precision = choice;
+        step = TrainingStep.For(Model, optimizer, Options.Loss, precision: choice.Used);
+    }
+
+    /// <summary>
+    /// What auto means for this run on this machine: <see cref="PrecisionProbe"/> times training steps of twins of the
+    /// model (the model and its optimiser are not touched) on the source's first batch, in fp32 and in bf16.
+    /// </summary>
+    private PrecisionChoice ChoosePrecision(IBatchSource batches)
+    {
+        using var scope = NewDisposeScope();
+        var (noisy, clean) = batches.Batch(1, 0);
+        var size = clean.shape[0];
+        var made = new Stack<IDisposable>();
+        try
+        {
+            return probe.Choose(Options.Precision, precision =>
+            {
+                var twin = Twin();
+                made.Push(twin);
+                var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
+                made.Push(adam);
+                var twinStep = TrainingStep.For(twin, adam, Options.Loss, precision: precision);
+                made.Push(twinStep);
+                return () => twinStep.Step(noisy, clean).Dispose();
+            }, $"a training step of {size} images");
+        }
+        finally
+        {
+            while (made.TryPop(out var disposable))
+                disposable.Dispose();
+        }
     }
 
     /// <summary>How a time budget (<see cref="TrainingOptions.Minutes"/>) became a number of epochs, once it has; else null.</summary>
@@ -228,16 +328,25 @@ public sealed class Trainer : IDisposable
     /// <summary>The metadata for a model file of the model as trained so far.</summary>
     public ModelMetadata Metadata() => ModelMetadata.For(Model, RecordedOptions, history);
 
-    /// <summary>Writes the run so far (weights, Adam state, options, history) to <paramref name="path"/> atomically.</summary>
-    private void SaveCheckpoint(string path) => Checkpoint.Write(path, Model, Metadata(), optimizer);
+    /// <summary>Writes the run so far (weights, Adam state, any weight average, options, history) to <paramref name="path"/> atomically.</summary>
+    private void SaveCheckpoint(string path) => Checkpoint.Write(path, Model, Metadata(), writer =>
+    {
+        optimizer.save_state_dict(writer);
+        average?.Save(writer);
+    });
 
-    /// <summary>Sets the optimiser's state from a checkpoint's reader, positioned after the weights.</summary>
-    internal void LoadOptimizerState(BinaryReader reader) => optimizer.load_state_dict(reader);
+    /// <summary>Sets the optimiser's state and any weight average from a checkpoint's reader, positioned after the weights.</summary>
+    internal void LoadRunState(BinaryReader reader)
+    {
+        optimizer.load_state_dict(reader);
+        average?.Load(reader);
+    }
 
     public void Dispose()
     {
-        step.Dispose();
+        step?.Dispose();
         optimizer.Dispose();
+        average?.Dispose();
     }
 
     private void CheckPairs(Tensor noisy, Tensor clean, string what)

@@ -39,13 +39,17 @@ public sealed record TrainingData(Tensor NoisyTrain, Tensor CleanTrain, Tensor N
 
     /// <summary>
     /// The test images a model trained with <paramref name="options"/> is scored on: its data set's test split (the
-    /// first <paramref name="limit"/> images, if given) and the same images with the options' noise, drawn with
-    /// <see cref="TestNoiseSeed"/>, so every evaluation of the model sees the noise it was validated on.
+    /// first <paramref name="limit"/> images, if given) laid out as <paramref name="layout"/> says (<see cref="DigitLayouts"/>),
+    /// and the same images with the options' noise, drawn with <see cref="TestNoiseSeed"/>, so every evaluation of the
+    /// model sees the noise it was validated on (and shifted digits the same noise as centred ones).
     /// </summary>
-    public static NoisyTestSet LoadTest(TrainingOptions options, int? limit = null, string? dataFolder = null)
+    /// <param name="limit">The first this many images of the layout (for strips, strips; each takes <see cref="DigitLayouts.DigitsPerStrip"/> digits).</param>
+    public static NoisyTestSet LoadTest(TrainingOptions options, int? limit = null, string? dataFolder = null,
+        DigitLayout layout = DigitLayout.Centred)
     {
         RequireDigits(options);
-        var test = DataSets.Load(options.DataSet, Split.Test, limit, dataFolder);
+        using var digits = DataSets.Load(options.DataSet, Split.Test, limit is { } n ? DigitLayouts.DigitsFor(layout, n) : null, dataFolder);
+        var test = DigitLayouts.Arrange(digits, layout);
         return new NoisyTestSet(test, options.Noise.Apply(test.Images, TestNoiseSeed(options.Seed)));
     }
 

@@ -36,9 +36,29 @@ public sealed record TrainingOptions
     public long Seed { get; init; } = 42;
 
     public int Epochs { get; init; } = 20;
+
+    /// <summary>Far beyond any useful run here; the bound keeps epoch and step counts finite (a time budget chooses at most this).</summary>
+    public const int MaxEpochs = 10_000;
+
     public int BatchSize { get; init; } = 256;
+
+    /// <summary>
+    /// The largest batch: the fast steps work in chunks and validation in <see cref="Trainer.EvaluationChunk"/>s, but
+    /// the plain step holds a whole batch's activations, about 0.6 MB an image for the seed model with mse+ssim
+    /// (measured: 1.2 GB at 1,024 images, 3 GB at 4,096).
+    /// </summary>
+    public const int MaxBatchSize = 1024;
+
     public DenoisingLoss Loss { get; init; } = DenoisingLoss.BinaryCrossEntropy;
     public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>
+    /// The largest learning rate. Adam moves each weight by about the rate per step, so rates above about 1 diverge
+    /// (training then stops at the first loss that is not finite); beyond this one the rate no longer fits the float32
+    /// arithmetic of the update (1e39 failed inside libtorch).
+    /// </summary>
+    public const double MaxLearningRate = 1e10;
+
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;
     public double Epsilon { get; init; } = 1e-7;
@@ -54,13 +74,38 @@ public sealed record TrainingOptions
     public bool FreshNoise { get; init; }
 
     /// <summary>
+    /// How each batch's digits are moved, scaled and combined before the noise goes on (<see cref="DigitAugmentation"/>),
+    /// drawn afresh for every batch, seeded by run, epoch and batch like the fresh noise. It needs <see cref="FreshNoise"/>:
+    /// noise drawn once belongs to the digits as they were. Validation keeps the data set's own digits.
+    /// </summary>
+    public DigitAugmentation Augmentation { get; init; } = DigitAugmentation.None;
+
+    /// <summary>
     /// A time budget in minutes: when set, a <see cref="TimeBudget"/> chooses the run's epochs at its start, by timing a
-    /// few steps, and corrects them once after the first epoch by its measured time, so that the whole run (validation
-    /// included) fits the budget; <see cref="Epochs"/> is then ignored, and model files and checkpoints record the
-    /// epochs chosen as <see cref="Epochs"/> (a run with that <c>Epochs</c> alone differs only in the learning rates
-    /// of its first epoch, which followed the first plan). Null: train for <see cref="Epochs"/>.
+    /// few steps, and plans again after every epoch from the epochs' measured times, so that the whole run (validation
+    /// included) ends as near the budget as whole epochs allow; <see cref="Epochs"/> is then ignored, and model files and
+    /// checkpoints record the epochs planned as <see cref="Epochs"/>. A schedule follows the plan: when it changes, the
+    /// learning rates from there on are those of a run of the new length (a run with that <c>Epochs</c> alone differs
+    /// only in the steps before the last change). Null: train for <see cref="Epochs"/>.
     /// </summary>
     public double? Minutes { get; init; }
+
+    /// <summary>The longest time budget: a week.</summary>
+    public const double MaxMinutes = 7 * 24 * 60;
+
+    /// <summary>
+    /// The arithmetic of the training steps, the validation and the quality scores: fp32, bf16 (mixed precision, master
+    /// weights and Adam in fp32) or auto, which each session of the run resolves on its machine (<see cref="PrecisionProbe"/>);
+    /// what each epoch used is in its <see cref="EpochRecord.Precision"/>.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Float32;
+
+    /// <summary>
+    /// Keep an exponential moving average of the weights with this decay per step (0: none): the run then validates and
+    /// saves the average (<see cref="Trainer.Result"/>), which is smoother than the last step's weights. Early steps
+    /// use a smaller decay, (1 + n) / (10 + n) after n steps, so a short run averages over its own length.
+    /// </summary>
+    public double EmaDecay { get; init; }
 
     /// <summary>After every epoch, score PSNR and SSIM on this many validation images (0: don't), for quality-over-time curves.</summary>
     public int QualityImages { get; init; }
@@ -92,20 +137,33 @@ public sealed record TrainingOptions
         }
 
         Require(Limit is null or >= 1, nameof(Limit), $"must be at least 1 image, got {Limit}");
-        Require(Epochs >= 1, nameof(Epochs), $"must be at least 1, got {Epochs}");
-        Require(BatchSize >= 1, nameof(BatchSize), $"must be at least 1, got {BatchSize}");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be positive, got {LearningRate}");
+        Require(Epochs is >= 1 and <= MaxEpochs, nameof(Epochs), $"must be from 1 to {MaxEpochs}, got {Epochs}");
+        Require(BatchSize is >= 1 and <= MaxBatchSize, nameof(BatchSize), $"must be from 1 to {MaxBatchSize}, got {BatchSize}");
+        Require(LearningRate is > 0 and <= MaxLearningRate, nameof(LearningRate), $"must be above 0 and at most {MaxLearningRate}, got {LearningRate}");
         Require(Beta1 is >= 0 and < 1, nameof(Beta1), $"must be in [0, 1), got {Beta1}");
         Require(Beta2 is >= 0 and < 1, nameof(Beta2), $"must be in [0, 1), got {Beta2}");
         Require(Epsilon > 0 && double.IsFinite(Epsilon), nameof(Epsilon), $"must be positive, got {Epsilon}");
-        Require(Minutes is null || (Minutes > 0 && double.IsFinite(Minutes.Value)), nameof(Minutes), $"must be positive, got {Minutes}");
+        Require(Minutes is null or (> 0 and <= MaxMinutes), nameof(Minutes), $"must be above 0 and at most {MaxMinutes} (a week), got {Minutes}");
         Require(QualityImages >= 0, nameof(QualityImages), $"must be 0 or more, got {QualityImages}");
         Require(PatchSize is >= 8 and <= MaxPatchSize, nameof(PatchSize), $"must be 8 to {MaxPatchSize} pixels, got {PatchSize}");
         Require(BatchesPerEpoch >= 1, nameof(BatchesPerEpoch), $"must be at least 1, got {BatchesPerEpoch}");
+        Require(EmaDecay is >= 0 and < 1, nameof(EmaDecay), $"must be in [0, 1) (0: no average), got {EmaDecay}");
+        Require(Enum.IsDefined(Precision), nameof(Precision), $"must be fp32, bf16 or auto, got {(int)Precision}");
+        try
+        {
+            Augmentation.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidTrainingOptionException(nameof(Augmentation), e.Message);
+        }
+        Require(Augmentation.IsNone || FreshNoise, nameof(Augmentation),
+            $"{Augmentation} needs fresh noise (the noise goes on after the digits move); add --fresh-noise");
         if (DataSet == DataSetKind.Photos)
         {
             Require(Limit is null, nameof(Limit), "counts digit images; a photo run draws BatchesPerEpoch batches of random patches per epoch instead");
             Require(FreshNoise, nameof(FreshNoise), "must be on for photos: every batch of patches gets noise of its own");
+            Require(Augmentation.IsNone, nameof(Augmentation), $"{Augmentation} moves digits; photo patches are turned and flipped already");
         }
     }
 }

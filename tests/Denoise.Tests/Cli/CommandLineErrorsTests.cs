@@ -63,7 +63,9 @@ public sealed class CommandLineErrorsTests : IDisposable
     {
         var (exit, _, error) = Run("bench", option, value, "--skip-pytorch", "--json", folder.File("bench.json"));
 
-        Assert.Equal((1, $"denoise: {option} must be at least 1, got {value}"), (exit, error.Trim()));
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"denoise: {option} must be a whole number from 1 to ", error);
+        Assert.EndsWith($", got {value} (see 'denoise --help')", error.Trim());
         Assert.False(File.Exists(folder.File("bench.json")));
     }
 
@@ -82,7 +84,7 @@ public sealed class CommandLineErrorsTests : IDisposable
         var (exit, _, error) = Run("evaluate", "--model", path);
 
         Assert.Equal(1, exit);
-        Assert.StartsWith($"denoise: {path}: the model file is truncated or corrupt (noise 'gaussian:-3': ", error);
+        Assert.StartsWith($"denoise: {path}: the model file's metadata is damaged at $.Training.Noise (noise 'gaussian:-3': ", error);
         Assert.Single(error.Trim().Split('\n'));
     }
 
@@ -93,7 +95,7 @@ public sealed class CommandLineErrorsTests : IDisposable
         var broken = new Denoise.Metrics.QualityReport([double.NaN], [double.NaN], [double.NaN]);
         var comparison = new Denoise.Metrics.DenoisingComparison(finite, finite, finite, broken, "conv-autoencoder");
 
-        var json = Denoise.Cli.EvaluateCommand.ToJson("m.dat", "conv-autoencoder", Denoise.Data.DataSetKind.Mnist, new Denoise.Noise.GaussianNoise(0.5), 1, comparison);
+        var json = Denoise.Cli.EvaluateCommand.ToJson("m.dat", "conv-autoencoder", Denoise.Data.DataSetKind.Mnist, Denoise.Data.DigitLayout.Centred, Denoise.Models.SelfEnsemble.None, new Denoise.Noise.GaussianNoise(0.5), 1, Denoise.Training.Precision.Float32, comparison);
 
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var denoised = document.RootElement.GetProperty("denoised");

@@ -113,15 +113,14 @@ public sealed class DenoiseInputsTests : IDisposable
     public void A_write_failing_part_way_through_a_folder_is_reported_as_partial()
     {
         WriteImage(Path.Combine("in", "a.png"));
-        WriteImage(Path.Combine("in", "b.png"));
+        // The second input's header is fine, so it passes the checks made before anything is written; its pixels are missing.
+        File.WriteAllBytes(folder.File("in", "b.png"), Imaging.CraftedImages.PngWithoutPixels(20, 24));
         WriteImage(Path.Combine("in", "c.png"));
-        Directory.CreateDirectory(folder.File("out", "b.png"));   // the second output cannot be written
 
         var (exit, _, error) = Run("denoise", "--model", modelPath, "--input", folder.File("in"), "--output", folder.File("out"));
 
         Assert.Equal(1, exit);
-        Assert.StartsWith($"denoise: denoised 1 of 3 images before {folder.File("in", "b.png")} failed: ", error);
-        Assert.Contains(folder.File("out", "b.png"), error);
+        Assert.StartsWith($"denoise: denoised 1 of 3 images before {folder.File("in", "b.png")} failed: {folder.File("in", "b.png")}: not a PNG", error);
         Assert.Single(error.Trim().Split('\n'));
         Assert.True(File.Exists(folder.File("out", "a.png")));
         Assert.Empty(Directory.GetFiles(folder.File("out"), "*.tmp", SearchOption.AllDirectories));

@@ -35,6 +35,25 @@ public sealed class ScoreboardTests
     }
 
     [Fact]
+    public void Layout_scores_hold_a_scoreboard_per_layout_and_each_methods_psnr_across_them()
+    {
+        var (clean, noisy) = Pairs();
+        var (moved, movedNoisy) = (clean.roll(3, 3), noisy.roll(3, 3));
+        using var model = new ConvAutoencoder(seed: 1);
+
+        var scores = LayoutScores.Measure([("centred", clean, noisy), ("moved", moved, movedNoisy)], [("seed", model)]);
+
+        Assert.Equal(["centred", "moved"], scores.Layouts);
+        Assert.Equal([DenoisingComparison.NoisyName, DenoisingComparison.MedianName, DenoisingComparison.BlurName, "seed"], scores.Methods);
+        Assert.Equal(Scoreboard.Of(moved, movedNoisy, [("seed", model)])["seed"], scores["moved", "seed"]);
+        var series = scores.PsnrSeries("seed", DenoisingComparison.MedianName);
+        Assert.Equal([("seed", new[] { scores["centred", "seed"].PsnrDb, scores["moved", "seed"].PsnrDb })], series.Take(1).Select(s => (s.Name, s.Values)));
+        Assert.Equal(4, scores.PsnrSeries().Count);
+        Assert.Equal("no layout 'strips' was scored; there are centred, moved", Assert.Throws<KeyNotFoundException>(() => scores["strips"]).Message);
+        Assert.Throws<ArgumentException>(() => LayoutScores.Measure([], [("seed", model)]));
+    }
+
+    [Fact]
     public void Robustness_scores_every_method_under_every_noise()
     {
         var (clean, _) = Pairs();

@@ -21,7 +21,7 @@ internal static class PngHeader
     }
 
     /// <summary>CRC-32 as PNG defines it (ISO 3309, reflected polynomial 0xEDB88320).</summary>
-    static uint Crc32(ReadOnlySpan<byte> bytes)
+    internal static uint Crc32(ReadOnlySpan<byte> bytes)
     {
         var crc = 0xFFFFFFFFu;
         foreach (var b in bytes)

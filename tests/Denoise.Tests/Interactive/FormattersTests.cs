@@ -234,6 +234,37 @@ public sealed partial class FormattersTests
     }
 
     [Fact]
+    public void Layout_scores_show_each_method_with_its_scores_on_every_layout_side_by_side()
+    {
+        var centred = new Scoreboard([new MethodScore("noisy input", 9.41234, 0.371234, 0.1147), new MethodScore("unet", 21.00499, 0.899449, 0.0081)]);
+        var strips = new Scoreboard([new MethodScore("noisy input", 9.38, 0.11, 0.11), new MethodScore("unet", 22.861, 0.90912, 0.005)]);
+        var scores = new LayoutScores(["centred", "strips"], [centred, strips]);
+
+        var html = Formatter.ToDisplayString(scores, "text/html");
+
+        Assert.Equal(ScoreTable.Of(scores).ToHtml(), html);
+        Assert.Equal(["method", "centred PSNR (dB)", "centred SSIM", "strips PSNR (dB)", "strips SSIM"], ScoreTable.Of(scores).Headers);
+        Assert.Contains(">22.86</td>", html);
+        Assert.Contains(">0.9091</td>", html);
+        Assert.Contains(">0.8994</td>", html);
+    }
+
+    [Fact]
+    public void Grouped_bars_draw_one_bar_of_each_series_per_category()
+    {
+        var chart = Charts.GroupedBars(["centred", "shifted"], [("seed", [19.4, 18.2]), ("unet", [21.0, 20.9])], "Where the digits sit", "layout", "PSNR (dB)");
+
+        var (data, layout) = Parse(Formatter.ToDisplayString(chart, "text/html"));
+
+        Assert.Equal("group", layout.GetProperty("barmode").GetString());
+        Assert.Equal(["seed", "unet"], data.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.All(data.EnumerateArray(), t => Assert.Equal(["centred", "shifted"], t.GetProperty("x").EnumerateArray().Select(e => e.GetString())));
+        Assert.Equal([21.0, 20.9], data[1].GetProperty("y").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Contains("series 'seed' has 1 values but there are 2 categories",
+            Assert.Throws<ArgumentException>(() => Charts.GroupedBars(["a", "b"], [("seed", [1.0])], "T", "x", "y")).Message);
+    }
+
+    [Fact]
     public void Prose_shows_as_paragraphs_and_lists_like_the_markdown_around_it()
     {
         var prose = Prose.Of("The model lifts PSNR from 9.4 to 21.0 dB\nand SSIM <a lot>.\n\n- first & one\n- second");

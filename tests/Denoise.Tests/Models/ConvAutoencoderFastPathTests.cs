@@ -103,7 +103,7 @@ public sealed class ConvAutoencoderFastPathTests
         {
             var (model, noisy, clean) = Setup(Seed, seed: 13, batch: 96);
             using var adam = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-7);
-            using var fast = new ChunkedTrainingStep(model, model.CreateFastForward()!, adam, Bce, chunkSize: 16, workers: 2);
+            using var fast = new ChunkedTrainingStep(model, adam, Bce, chunkSize: 16, workers: 2);
             var losses = Enumerable.Range(0, 3).Select(_ => fast.Step(noisy, clean).item<float>());
             return [.. losses, .. model.parameters().SelectMany(p => p.data<float>().ToArray())];
         }
@@ -125,7 +125,7 @@ public sealed class ConvAutoencoderFastPathTests
         {
             var (model, noisy, clean) = Setup(Seed, seed: 15, batch: 64);
             using var adam = optim.Adam(model.parameters());
-            using (var fast = new ChunkedTrainingStep(model, model.CreateFastForward()!, adam, Bce, workers: 2))
+            using (var fast = new ChunkedTrainingStep(model, adam, Bce, workers: 2))
                 fast.Step(noisy, clean).Dispose();
             ImageDenoiser.Denoise(model, noisy, workers: 2).Dispose();
 
@@ -148,7 +148,7 @@ public sealed class ConvAutoencoderFastPathTests
     {
         var (model, noisy, clean) = Setup(Seed, seed: 16, batch: 64);
         using var adam = optim.Adam(model.parameters());
-        using var fast = new ChunkedTrainingStep(model, model.CreateFastForward()!, adam, Bce, chunkSize: 16, workers: 2);
+        using var fast = new ChunkedTrainingStep(model, adam, Bce, chunkSize: 16, workers: 2);
         // Width 27 passes the shape comparison but not pixel_unshuffle, which only the workers run.
         using var odd = rand(64, 1, 28, 27);
 

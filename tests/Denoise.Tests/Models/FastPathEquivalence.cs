@@ -52,7 +52,7 @@ internal static class FastPathEquivalence
         var plain = CopyOf(model);
         using var optimizer = optim.SGD(model.parameters(), learningRate: 0.0);
 
-        using var fast = new ChunkedTrainingStep(model, model.CreateFastForward()!, optimizer, loss, chunkSize, workers);
+        using var fast = new ChunkedTrainingStep(model, optimizer, loss, chunkSize, workers);
         using var value = fast.Step(noisy, clean);
         using var plainValue = loss.Of(plain.call(noisy), clean);
         plainValue.backward();
@@ -76,7 +76,7 @@ internal static class FastPathEquivalence
         var plain = CopyOf(model);
         using var adam = optim.Adam(model.parameters(), lr: 1e-3, eps: 1e-7);
         using var plainAdam = optim.Adam(plain.parameters(), lr: 1e-3, eps: 1e-7);
-        using var fast = new ChunkedTrainingStep(model, model.CreateFastForward()!, adam, loss, chunkSize, workers);
+        using var fast = new ChunkedTrainingStep(model, adam, loss, chunkSize, workers);
         using var plainStep = new PlainTrainingStep(plain, plainAdam, loss);
 
         for (var i = 0; i < 3; i++)

@@ -81,6 +81,9 @@ public sealed class ImageDenoiserTests
     [InlineData(70, 90, 16)]     // many tiles, each side a multiple of the model's 4
     [InlineData(67, 93, 20)]     // ragged: padded to 68×96, tiles of 20 and a partial last row and column
     [InlineData(41, 120, 40)]    // one row of tiles
+    [InlineData(3, 700, 16)]     // a thin image: tiles of 4 x 64 (padded rows only in each window)
+    [InlineData(700, 2, 16)]     // a tall one: tiles of 64 x 4
+    [InlineData(1, 333, 8)]      // one row, ragged: tiles of 4 x 16 and a partial last one
     public void Tiles_give_what_the_whole_image_gives(int height, int width, int tile)
     {
         using var model = NewModel();
@@ -93,6 +96,33 @@ public sealed class ImageDenoiserTests
         // Outputs in [0, 1]. A tile and the whole image differ in size, and libtorch picks convolution kernels by size
         // and CPU: sums in other orders differ by a few float32 ulps (6e-8 at 1) per layer. 1e-5 allows that; a tiling
         // mistake (a halo too narrow, a tile misplaced) changes pixels by 1e-2 and more.
+        var difference = (whole - tiled).abs().max().item<float>();
+        Assert.True(difference < 1e-5, $"tiles differ from the whole image by {difference}");
+    }
+
+    [Theory]
+    [InlineData(1, 67_108_864, 4, 4, 65_536)]     // a row at the pixel limit: 1,024 tiles, not 131,072 of 4 x 512
+    [InlineData(67_108_864, 1, 8, 32_768, 8)]     // a column, on the U-Net's grid of 8: 2,048 tiles
+    [InlineData(8192, 8192, 4, 512, 512)]         // a square: square tiles
+    [InlineData(300, 9000, 4, 300, 872)]          // a wide strip: its height, and the width that keeps the area
+    public void A_tile_keeps_its_area_whatever_the_images_shape(long height, long width, int grid, long rows, long columns)
+    {
+        var shape = ImageDenoiser.TileShape(height, width, ImageDenoiser.TileSize, grid);
+
+        Assert.Equal((rows, columns), shape);
+        Assert.True(shape.Rows * shape.Columns <= (long)ImageDenoiser.TileSize * ImageDenoiser.TileSize);
+    }
+
+    [Fact]
+    public void Tiles_of_a_thin_image_give_what_the_whole_image_gives_for_the_unet_too()
+    {
+        using var model = new UNet(seed: 7);
+        using var image = rand(1, 1, 5, 900, generator: new Generator(13));
+
+        using var whole = ImageDenoiser.Denoise(model, image, batchSize: 256, workers: 1, tileSize: 4096);
+        using var tiled = ImageDenoiser.Denoise(model, image, batchSize: 256, workers: 1, tileSize: 16);
+
+        // As for the autoencoder above: a few float32 ulps per layer from kernels chosen by size; a mistake is 1e-2.
         var difference = (whole - tiled).abs().max().item<float>();
         Assert.True(difference < 1e-5, $"tiles differ from the whole image by {difference}");
     }

@@ -31,6 +31,22 @@ public sealed class ModelFileNameTests
         Assert.Equal(expected, ModelFileName.For(architecture, options));
     }
 
+    [Theory]
+    [InlineData("unet", "none", "unet-centred.dat")]
+    [InlineData("unet", "shift:2", "unet-augmented.dat")]
+    [InlineData("conv-autoencoder", "shift:6,scale:0.8-1.2", "conv-autoencoder-augmented.dat")]
+    [InlineData("conv-autoencoder", "none", "conv-autoencoder.dat")]
+    public void A_model_trained_without_its_recipes_augmentation_or_with_another_says_so(string architecture, string augmentation, string expected)
+    {
+        var options = Recipe(architecture) with { Augmentation = DigitAugmentation.Parse(augmentation), FreshNoise = true };
+
+        Assert.Equal(expected, ModelFileName.For(architecture, options));
+        Assert.Equal("unet-blind-centred-fashion.dat", ModelFileName.For("unet", Recipe("unet") with
+        {
+            Noise = NoiseSpec.Parse("gaussian:0.1-0.9"), Augmentation = DigitAugmentation.None, DataSet = DataSetKind.FashionMnist,
+        }));
+    }
+
     [Fact]
     public void Without_options_the_name_is_the_recipes_and_settings_other_than_noise_and_data_do_not_change_it()
     {

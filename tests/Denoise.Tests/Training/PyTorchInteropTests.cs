@@ -203,8 +203,8 @@ public sealed class PyTorchInteropTests : IDisposable
     }
 
     [Theory]
-    [InlineData("whole-model", "holds a whole pickled model, not its state dict - save one in PyTorch with torch.save(model.state_dict(), path)")]
-    [InlineData("list", "holds another object than a state dict (a dict from parameter names to tensors) - save one in PyTorch with torch.save(model.state_dict(), path)")]
+    [InlineData("whole-model", "holds a whole pickled model (pytorch_reference.ConvAutoencoder), not its state dict - save one in PyTorch with torch.save(model.state_dict(), path)")]
+    [InlineData("list", "holds a list, not a state dict (a dict from parameter names to tensors) - save one in PyTorch with torch.save(model.state_dict(), path)")]
     [InlineData("legacy", "a PyTorch file in the legacy format (before PyTorch 1.6, or saved with _use_new_zipfile_serialization=False), which we cannot read - save one in PyTorch with torch.save(model.state_dict(), path)")]
     [InlineData("nan", "encode1.weight holds NaN or infinite values - export weights from a model that trained without diverging")]
     public void Files_from_pytorch_that_are_not_usable_weights_are_refused_in_one_line(string kind, string message)
@@ -260,7 +260,7 @@ public sealed class PyTorchInteropTests : IDisposable
                 state[key] = state[key].to_type(ScalarType.Float64);
         });
 
-        AssertImportFails(ints, "output.bias holds Int64 values; weights must be floating point");
+        AssertImportFails(ints, "output.bias holds int64 values; weights must be floating point");
         var (model, _) = PyTorchWeights.Import(ConvAutoencoder.ArchitectureName, doubles);
         using var _ = model;
         using var reference = Architectures.Create(ConvAutoencoder.ArchitectureName, seed: 2);
@@ -279,7 +279,7 @@ public sealed class PyTorchInteropTests : IDisposable
         using var _ = model;
 
         Assert.Equal((ScalarType.Int64, 7L), (model.state_dict()["body.3.num_batches_tracked"].dtype, model.state_dict()["body.3.num_batches_tracked"].item<long>()));
-        AssertImportFails(floats, "body.3.num_batches_tracked holds Float32 values; it is a count (as BatchNorm's num_batches_tracked) and must hold integers",
+        AssertImportFails(floats, "body.3.num_batches_tracked holds float32 values; it is a count (as BatchNorm's num_batches_tracked) and must hold integers",
             DnCnnDenoiser.Name);
     }
 

@@ -299,7 +299,8 @@ public sealed class TrainerTests : IDisposable
         var checkpoint = Path.Combine(folder, "budget.checkpoint");
         var options = Tiny(epochs: 1) with { Minutes = 0.2 };
         // Each of an epoch's 4 batches takes 1 s on this clock, and nothing else takes any time: the timing at the
-        // start sees nothing (and plans the most epochs), the first epoch's 4 s correct that to 1 + 97 % of 8 s.
+        // start sees nothing (and plans the most epochs), the first epoch's 4 s correct that to 1 + the 2 that fill
+        // the 8 s left, and that plan stands.
         var clock = new ManualClock();
         using var trainer = new Trainer(model, options, clock);
         var history = trainer.Fit(data, new InlineProgress<TrainingProgress>(p =>
@@ -308,13 +309,13 @@ public sealed class TrainerTests : IDisposable
                 clock.Advance(1);
         }), checkpointPath: checkpoint);
 
-        Assert.Equal(2, trainer.PlannedEpochs);
-        Assert.Equal(2, history.Count);
+        Assert.Equal(3, trainer.PlannedEpochs);
+        Assert.Equal(3, history.Count);
         Assert.All(history, r => Assert.Equal(4.0, r.Seconds));
         Assert.Equal(options, trainer.Options);   // the options stay as given
-        Assert.Equal(options with { Epochs = 2 }, Checkpoint.Read(checkpoint).Training);   // the choice is recorded
-        Assert.Equal(options with { Epochs = 2 }, trainer.Metadata().Training);
-        Assert.Equal($"time budget 0.2 min: {TimeBudget.MostEpochs} epochs of about 0 s each, as timed at the start; after epoch 1 (4 s): 2 epochs", trainer.BudgetPlan);
+        Assert.Equal(options with { Epochs = 3 }, Checkpoint.Read(checkpoint).Training);   // the choice is recorded
+        Assert.Equal(options with { Epochs = 3 }, trainer.Metadata().Training);
+        Assert.Equal($"time budget 0.2 min: {TimeBudget.MostEpochs} epochs of about 0 s each, as timed at the start; after epoch 1 (4 s each): 3 epochs; ended after 12 s of 12 s", trainer.BudgetPlan);
         // Timing used a twin: the first epoch's loss is the one an untimed run would see.
         using var plainModel = new ConvAutoencoder(seed: 3);
         using var plain = new Trainer(plainModel, Tiny(epochs: 1));
@@ -330,8 +331,8 @@ public sealed class TrainerTests : IDisposable
         var clock = new ManualClock();
         using var trainer = new Trainer(model, Tiny(epochs: 1) with { Minutes = 0.1 }, clock);
         using var stop = new CancellationTokenSource();
-        // Batches of 1 s (2 per epoch): the first epoch corrects the plan to 1 + 97 % of 4 s over 2 s = 2 epochs; the
-        // run is stopped in the second.
+        // Batches of 1 s (2 per epoch): the first epoch corrects the plan to 1 + the 2 epochs of 2 s that fill the 4 s
+        // left; the run is stopped in the second.
         Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data, new InlineProgress<TrainingProgress>(p =>
         {
             clock.Advance(p.Completed is null ? 1 : 0);
@@ -343,8 +344,8 @@ public sealed class TrainerTests : IDisposable
         using var resumedModel = resumed.Model;
         resumed.Fit(data);
 
-        Assert.Equal(2, resumed.PlannedEpochs);
-        Assert.Equal(2, resumed.CompletedEpochs);
+        Assert.Equal(3, resumed.PlannedEpochs);
+        Assert.Equal(3, resumed.CompletedEpochs);
         Assert.Null(resumed.BudgetPlan);   // resuming follows the plan; it does not plan again
     }
 
