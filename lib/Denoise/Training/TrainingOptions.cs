@@ -110,6 +110,9 @@ public sealed record TrainingOptions
     /// <summary>After every epoch, score PSNR and SSIM on this many validation images (0: don't), for quality-over-time curves.</summary>
     public int QualityImages { get; init; }
 
+    /// <summary>The most <see cref="BatchesPerEpoch"/>: an epoch is the unit of checkpoints and validation, so it stays minutes long, not days.</summary>
+    public const int MaxBatchesPerEpoch = 1_000_000;
+
     /// <summary>The largest <see cref="PatchSize"/>: the smallest training photo (coins) is 303 pixels high.</summary>
     public const int MaxPatchSize = 256;
 
@@ -146,7 +149,7 @@ public sealed record TrainingOptions
         Require(Minutes is null or (> 0 and <= MaxMinutes), nameof(Minutes), $"must be above 0 and at most {MaxMinutes} (a week), got {Minutes}");
         Require(QualityImages >= 0, nameof(QualityImages), $"must be 0 or more, got {QualityImages}");
         Require(PatchSize is >= 8 and <= MaxPatchSize, nameof(PatchSize), $"must be 8 to {MaxPatchSize} pixels, got {PatchSize}");
-        Require(BatchesPerEpoch >= 1, nameof(BatchesPerEpoch), $"must be at least 1, got {BatchesPerEpoch}");
+        Require(BatchesPerEpoch is >= 1 and <= MaxBatchesPerEpoch, nameof(BatchesPerEpoch), $"must be 1 to {MaxBatchesPerEpoch}, got {BatchesPerEpoch}");
         Require(EmaDecay is >= 0 and < 1, nameof(EmaDecay), $"must be in [0, 1) (0: no average), got {EmaDecay}");
         Require(Enum.IsDefined(Precision), nameof(Precision), $"must be fp32, bf16 or auto, got {(int)Precision}");
         try
