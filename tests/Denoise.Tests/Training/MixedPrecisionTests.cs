@@ -81,6 +81,7 @@ public sealed class MixedPrecisionTests(ITestOutputHelper log)
     [InlineData(ConvAutoencoder.ArchitectureName, false, 1)]
     [InlineData(ConvAutoencoder.ArchitectureName, true, 2)]
     [InlineData(BatchNormDenoiser.Name, false, 1)]
+    [InlineData(PhotoUNet.ArchitectureName, false, 1)]
     public void A_bf16_step_gives_the_loss_and_gradients_of_the_plain_model_to_bf16s_precision(string architecture, bool chunked, int workers)
     {
         var loss = Architectures.Get(architecture).Recipe.Loss;
@@ -214,6 +215,7 @@ public sealed class MixedPrecisionTests(ITestOutputHelper log)
     [Theory]
     [InlineData(UNet.ArchitectureName)]
     [InlineData(ConvAutoencoder.ArchitectureName)]
+    [InlineData(PhotoUNet.ArchitectureName)]
     public void Bf16_inference_gives_the_fp32_images_to_bf16s_precision(string architecture)
     {
         var (model, noisy, _) = FastPathEquivalence.Setup(architecture, seed: 24, batch: 70);
