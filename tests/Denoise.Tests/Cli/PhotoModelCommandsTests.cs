@@ -62,6 +62,17 @@ public sealed class PhotoModelCommandsTests : IDisposable
         Assert.Equal("denoise: --crop is for photos; the mnist test images are scored whole", error.Trim());
     }
 
+    [Theory]
+    [InlineData("--layout", "shifted")]
+    [InlineData("--ensemble", "flips")]
+    public void A_digit_option_with_the_photos_is_refused_in_one_line(string option, string value)
+    {
+        var (exit, _, error) = Run("evaluate", "--model", modelPath, option, value, "--crop", "24");
+
+        Assert.NotEqual(0, exit);
+        Assert.Equal($"denoise: {option} is for the digit test sets; the photos are scored whole (or their centres, with --crop)", error.Trim());
+    }
+
     [Fact]
     public void Denoise_keeps_a_colour_photo_in_colour_and_a_grey_one_grey()
     {
