@@ -23,6 +23,17 @@ public sealed record Prose(string Text)
         return new Prose(string.Join("\n", items.Select(i => "- " + i)));
     }
 
+    /// <summary>
+    /// A difference with its sign, rounded to <paramref name="decimals"/> places: "+1.34", "-0.10", and "±0.00" for one
+    /// that rounds to zero (a format string such as "+0.00;-0.00" writes "-+0.00" for -0.001).
+    /// </summary>
+    public static string Signed(double value, int decimals = 2)
+    {
+        var rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
+        var sign = rounded > 0 ? "+" : rounded < 0 ? "-" : "±";
+        return sign + Math.Abs(rounded).ToString("F" + decimals, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Paragraphs as &lt;p&gt;, runs of "- " lines as &lt;ul&gt;; the text is HTML-escaped.</summary>
     public string ToHtml()
     {
