@@ -93,7 +93,7 @@ public static class ImageDenoiser
             // A bf16 network (BFloat16Copy) takes bf16 images; what it returns goes back to float32 at the end.
             var batch = ImageBatch.AsBatch(images, nameof(images)).to_type(model.InputType);
             var (count, height, width) = (batch.shape[0], batch.shape[2], batch.shape[3]);
-            var levels = count == 0 ? null : model.EstimateNoiseLevels(batch);
+            var levels = count == 0 ? null : NoiseLevels(model, batch);
             var tile = RoundUp(tileSize, model.TileGrid);
             var multiple = model.SizeMultiple;
             Tensor result;
@@ -112,6 +112,22 @@ public static class ImageDenoiser
         {
             model.train(wasTraining);
         }
+    }
+
+    /// <summary>
+    /// Each image's noise level for a model told one (null for any other), estimated one image at a time: the estimate
+    /// works in float64 on the whole image, so memory stays a few copies of one image, not of the batch.
+    /// </summary>
+    private static Tensor? NoiseLevels(Denoiser model, Tensor images)
+    {
+        var levels = new List<Tensor>();
+        for (long n = 0; n < images.shape[0]; n++)
+        {
+            if (model.EstimateNoiseLevels(images.narrow(0, n, 1)) is not { } level)
+                return null;
+            levels.Add(level);
+        }
+        return cat(levels, 0);
     }
 
     /// <summary>
