@@ -136,7 +136,7 @@ public sealed class Trainer : IDisposable
                 lossSum.add_(loss, alpha: size);
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
                 progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batch + 1, batches)
-                    { RunningLoss = lossSum.item<double>() / (start + size), Elapsed = clock.GetElapsedTime(started) });
+                { RunningLoss = lossSum.item<double>() / (start + size), Elapsed = clock.GetElapsedTime(started) });
             }
 
             var trainLoss = lossSum.item<double>() / count;
@@ -152,7 +152,7 @@ public sealed class Trainer : IDisposable
                 PlannedEpochs = budget.AfterEpoch(epoch);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
             progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batches, batches, record)
-                { RunningLoss = trainLoss, Elapsed = elapsed });
+            { RunningLoss = trainLoss, Elapsed = elapsed });
         }
 
         budget?.Finish();
