@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a bare Debian machine with the .NET SDK:
 #   ./build.sh setup    install what is missing (idempotent, quick when nothing is), build, fetch the data
-#   ./build.sh test     setup, then the unit tests (also held to AVX2 kernels, and on one core) and the notebooks in quick mode
+#   ./build.sh test     setup, then the code style check, the unit tests (also held to AVX2 kernels, and on one core) and the notebooks in quick mode
 #   ./build.sh reports  setup, then execute every notebook in full and export HTML reports
 #   ./build.sh bench    setup, then the speed comparison with PyTorch
 set -euo pipefail
@@ -185,6 +185,8 @@ case "${1:-}" in
   setup) setup ;;
   test)
     setup
+    say "code style (.editorconfig)"
+    dotnet format Denoise.slnx --verify-no-changes -v q || die "code is not formatted as .editorconfig says; run dotnet format Denoise.slnx and commit"
     unit_tests
     say "report scripts"
     python3 scripts/clean_notebooks.py --check || die "a notebook holds outputs; run python3 scripts/clean_notebooks.py and commit"

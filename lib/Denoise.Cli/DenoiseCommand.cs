@@ -2,8 +2,8 @@ using System.CommandLine;
 using Denoise.Data;
 using Denoise.Imaging;
 using Denoise.IO;
-using Denoise.Training;
 using Denoise.Models;
+using Denoise.Training;
 using static TorchSharp.torch;
 
 namespace Denoise.Cli;

@@ -1,9 +1,9 @@
-using Microsoft.DotNet.Interactive.Formatting;
 using Denoise.Evaluation;
 using Denoise.Imaging;
 using Denoise.Metrics;
 using Denoise.Models;
 using Denoise.Training;
+using Microsoft.DotNet.Interactive.Formatting;
 using XPlot.Plotly;
 
 namespace Denoise.Interactive;

@@ -44,9 +44,9 @@ public sealed record NoiseSlider(string Title, IReadOnlyList<string> Levels, IRe
         {
             var pixels = rows[r].clamp(0, 1).contiguous().data<float>().ToArray();
             for (var i = 0; i < count; i++)
-            for (var y = 0; y < height; y++)
-            for (var x = 0; x < width; x++)
-                mosaic[r * (height + Gap) + y, i * (width + Gap) + x] = pixels[(i * height + y) * width + x];
+                for (var y = 0; y < height; y++)
+                    for (var x = 0; x < width; x++)
+                        mosaic[r * (height + Gap) + y, i * (width + Gap) + x] = pixels[(i * height + y) * width + x];
         }
         return mosaic;
     }

@@ -63,13 +63,13 @@ internal sealed class DigitCanvas
     {
         int first = width, last = -1;
         for (var y = 0; y < height; y++)
-        for (var x = 0; x < width; x++)
-        {
-            if (digit[y * width + x] == 0)
-                continue;
-            first = Math.Min(first, x);
-            last = Math.Max(last, x);
-        }
+            for (var x = 0; x < width; x++)
+            {
+                if (digit[y * width + x] == 0)
+                    continue;
+                first = Math.Min(first, x);
+                last = Math.Max(last, x);
+            }
         return last < 0 ? (0, width - 1) : (first, last);
     }
 

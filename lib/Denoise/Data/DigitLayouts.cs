@@ -81,36 +81,36 @@ public static class DigitLayouts
             case DigitLayout.Centred:
                 return new DigitSet(digits.Name, images.clone().DetachFromDisposeScope(), digits.Labels.clone().DetachFromDisposeScope());
             case DigitLayout.Shifted:
-            {
-                var pixels = ToBytes(images);
-                var shifted = new byte[pixels.Length];
-                var size = height * width;
-                for (var i = 0; i < count; i++)
                 {
-                    var canvas = Shift(pixels.AsSpan(i * size, size), height, width, SplitMix64.For(Seed ^ ShiftStream, i));
-                    canvas.Pixels.CopyTo(shifted, i * size);
+                    var pixels = ToBytes(images);
+                    var shifted = new byte[pixels.Length];
+                    var size = height * width;
+                    for (var i = 0; i < count; i++)
+                    {
+                        var canvas = Shift(pixels.AsSpan(i * size, size), height, width, SplitMix64.For(Seed ^ ShiftStream, i));
+                        canvas.Pixels.CopyTo(shifted, i * size);
+                    }
+                    return new DigitSet($"{digits.Name}, shifted", FromBytes(shifted, count, height, width),
+                        digits.Labels.clone().DetachFromDisposeScope());
                 }
-                return new DigitSet($"{digits.Name}, shifted", FromBytes(shifted, count, height, width),
-                    digits.Labels.clone().DetachFromDisposeScope());
-            }
             case DigitLayout.Strips:
-            {
-                var strips = count / DigitsPerStrip;
-                if (strips == 0)
-                    throw new ArgumentException($"strips take {DigitsPerStrip} digits each, got {count}", nameof(digits));
-                var pixels = ToBytes(images);
-                var labels = digits.Labels.data<long>().ToArray();
-                var canvases = new byte[strips * StripHeight * StripWidth];
-                var numbers = new long[strips];
-                for (var j = 0; j < strips; j++)
                 {
-                    var (canvas, number) = Strip(pixels, labels, j * DigitsPerStrip, height, width, SplitMix64.For(Seed ^ StripStream, j));
-                    canvas.Pixels.CopyTo(canvases, j * StripHeight * StripWidth);
-                    numbers[j] = number;
+                    var strips = count / DigitsPerStrip;
+                    if (strips == 0)
+                        throw new ArgumentException($"strips take {DigitsPerStrip} digits each, got {count}", nameof(digits));
+                    var pixels = ToBytes(images);
+                    var labels = digits.Labels.data<long>().ToArray();
+                    var canvases = new byte[strips * StripHeight * StripWidth];
+                    var numbers = new long[strips];
+                    for (var j = 0; j < strips; j++)
+                    {
+                        var (canvas, number) = Strip(pixels, labels, j * DigitsPerStrip, height, width, SplitMix64.For(Seed ^ StripStream, j));
+                        canvas.Pixels.CopyTo(canvases, j * StripHeight * StripWidth);
+                        numbers[j] = number;
+                    }
+                    return new DigitSet($"{digits.Name}, strips", FromBytes(canvases, strips, StripHeight, StripWidth),
+                        tensor(numbers).DetachFromDisposeScope());
                 }
-                return new DigitSet($"{digits.Name}, strips", FromBytes(canvases, strips, StripHeight, StripWidth),
-                    tensor(numbers).DetachFromDisposeScope());
-            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(layout), layout, "unknown layout");
         }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using static TorchSharp.torch;
 using Denoise.IO;
+using static TorchSharp.torch;
 
 namespace Denoise.Data;
 

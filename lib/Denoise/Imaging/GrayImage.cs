@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Denoise.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
@@ -11,7 +12,6 @@ using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
-using Denoise.IO;
 
 namespace Denoise.Imaging;
 

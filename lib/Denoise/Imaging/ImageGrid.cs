@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using static TorchSharp.torch;
 using Denoise.IO;
+using static TorchSharp.torch;
 
 namespace Denoise.Imaging;
 

@@ -84,15 +84,15 @@ public static class ImageMetrics
         var images = Math.Clamp(PiecePixels / Math.Max(1, height * width), 1, Math.Max(1, count));
         var (rows, columns) = images > 1 || height * width <= PiecePixels ? (mapHeight, mapWidth) : PieceShape(mapHeight, mapWidth, border);
         for (long n = 0; n < count; n += images)
-        for (long row = 0; row < mapHeight; row += rows)
-        for (long column = 0; column < mapWidth; column += columns)
-        {
-            using var scope = NewDisposeScope();
-            var length = Math.Min(images, count - n);
-            var (pieceRows, pieceColumns) = (Math.Min(rows, mapHeight - row) + border, Math.Min(columns, mapWidth - column) + border);
-            Tensor Piece(Tensor t) => t.narrow(0, n, length).narrow(2, row, pieceRows).narrow(3, column, pieceColumns).to_type(ScalarType.Float64);
-            sums.narrow(0, n, length).add_(map(Piece(x), Piece(y)).sum([1, 2, 3]));
-        }
+            for (long row = 0; row < mapHeight; row += rows)
+                for (long column = 0; column < mapWidth; column += columns)
+                {
+                    using var scope = NewDisposeScope();
+                    var length = Math.Min(images, count - n);
+                    var (pieceRows, pieceColumns) = (Math.Min(rows, mapHeight - row) + border, Math.Min(columns, mapWidth - column) + border);
+                    Tensor Piece(Tensor t) => t.narrow(0, n, length).narrow(2, row, pieceRows).narrow(3, column, pieceColumns).to_type(ScalarType.Float64);
+                    sums.narrow(0, n, length).add_(map(Piece(x), Piece(y)).sum([1, 2, 3]));
+                }
         return sums;
     }
 

@@ -181,23 +181,23 @@ public static class ImageDenoiser
         var (paddedHeight, paddedWidth) = (RoundUp(height, multiple), RoundUp(width, multiple));
         var output = empty_like(images);
         for (long n = 0; n < count; n++)
-        for (long y = 0; y < height; y += tile.Rows)
-        for (long x = 0; x < width; x += tile.Columns)
-        {
-            using var scope = NewDisposeScope();
-            // The window in the padded image's coordinates; what lies beyond the image is its replicated edge.
-            var (top, left) = (Math.Max(0, y - margin), Math.Max(0, x - margin));
-            var (bottom, right) = (Math.Min(paddedHeight, y + tile.Rows + margin), Math.Min(paddedWidth, x + tile.Columns + margin));
-            var (inside, insideRight) = (Math.Min(bottom, height), Math.Min(right, width));
-            var window = images.narrow(0, n, 1).narrow(2, top, inside - top).narrow(3, left, insideRight - left);
-            if (inside < bottom || insideRight < right)
-                window = functional.pad(window, [0, right - insideRight, 0, bottom - inside], PaddingModes.Replicate);
-            var denoised = Predict(model, window, levels?.narrow(0, n, 1), batchSize: 1, workers: 1);
-            var (rows, columns) = (Math.Min(tile.Rows, height - y), Math.Min(tile.Columns, width - x));
-            var part = denoised.narrow(2, y - top, rows).narrow(3, x - left, columns);
-            RequireFinite(model, part);
-            output.narrow(0, n, 1).narrow(2, y, rows).narrow(3, x, columns).copy_(part);
-        }
+            for (long y = 0; y < height; y += tile.Rows)
+                for (long x = 0; x < width; x += tile.Columns)
+                {
+                    using var scope = NewDisposeScope();
+                    // The window in the padded image's coordinates; what lies beyond the image is its replicated edge.
+                    var (top, left) = (Math.Max(0, y - margin), Math.Max(0, x - margin));
+                    var (bottom, right) = (Math.Min(paddedHeight, y + tile.Rows + margin), Math.Min(paddedWidth, x + tile.Columns + margin));
+                    var (inside, insideRight) = (Math.Min(bottom, height), Math.Min(right, width));
+                    var window = images.narrow(0, n, 1).narrow(2, top, inside - top).narrow(3, left, insideRight - left);
+                    if (inside < bottom || insideRight < right)
+                        window = functional.pad(window, [0, right - insideRight, 0, bottom - inside], PaddingModes.Replicate);
+                    var denoised = Predict(model, window, levels?.narrow(0, n, 1), batchSize: 1, workers: 1);
+                    var (rows, columns) = (Math.Min(tile.Rows, height - y), Math.Min(tile.Columns, width - x));
+                    var part = denoised.narrow(2, y - top, rows).narrow(3, x - left, columns);
+                    RequireFinite(model, part);
+                    output.narrow(0, n, 1).narrow(2, y, rows).narrow(3, x, columns).copy_(part);
+                }
         return output;
     }
 

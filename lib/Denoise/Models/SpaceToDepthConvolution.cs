@@ -21,13 +21,13 @@ internal static class SpaceToDepthConvolution
     {
         var mixing = new float[2 * 3 * 2 * 3];
         for (var a = 0; a < 2; a++)
-        for (var k = 0; k < 3; k++)
-        for (var p = 0; p < 2; p++)
-        {
-            var d = 2 * k + p - a - 1;
-            if (d is >= 0 and < 3)
-                mixing[((a * 3 + k) * 2 + p) * 3 + d] = 1;
-        }
+            for (var k = 0; k < 3; k++)
+                for (var p = 0; p < 2; p++)
+                {
+                    var d = 2 * k + p - a - 1;
+                    if (d is >= 0 and < 3)
+                        mixing[((a * 3 + k) * 2 + p) * 3 + d] = 1;
+                }
         return tensor(mixing).reshape(2, 3, 2, 3);
     }
 

@@ -149,7 +149,7 @@ public sealed class Trainer : IDisposable
                 seen += size;
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
                 progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batch + 1, count)
-                    { RunningLoss = lossSum.item<double>() / seen, Elapsed = clock.GetElapsedTime(started) });
+                { RunningLoss = lossSum.item<double>() / seen, Elapsed = clock.GetElapsedTime(started) });
             }
 
             var trainLoss = lossSum.item<double>() / seen;
@@ -165,7 +165,7 @@ public sealed class Trainer : IDisposable
                 PlannedEpochs = budget.AfterEpoch(epoch);
             if (checkpointPath is not null) SaveCheckpoint(checkpointPath);
             progress?.Report(new TrainingProgress(epoch, PlannedEpochs, count, count, record)
-                { RunningLoss = trainLoss, Elapsed = elapsed });
+            { RunningLoss = trainLoss, Elapsed = elapsed });
         }
 
         budget?.Finish();

@@ -1,8 +1,8 @@
 using Denoise.Models;
 using Denoise.Training;
 using TorchSharp;
-using static TorchSharp.torch;
 using static Denoise.Tests.Models.FastPathEquivalence;
+using static TorchSharp.torch;
 
 namespace Denoise.Tests.Models;
 

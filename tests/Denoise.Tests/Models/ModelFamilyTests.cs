@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Denoise.Imaging;
 using Denoise.Models;
-using Denoise.Training;
 using Denoise.Tests.Training;
+using Denoise.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static Denoise.Tests.Cli.CliRun;

@@ -43,7 +43,9 @@ public sealed class ModelFileNameTests
         Assert.Equal(expected, ModelFileName.For(architecture, options));
         Assert.Equal("unet-blind-centred-fashion.dat", ModelFileName.For("unet", Recipe("unet") with
         {
-            Noise = NoiseSpec.Parse("gaussian:0.1-0.9"), Augmentation = DigitAugmentation.None, DataSet = DataSetKind.FashionMnist,
+            Noise = NoiseSpec.Parse("gaussian:0.1-0.9"),
+            Augmentation = DigitAugmentation.None,
+            DataSet = DataSetKind.FashionMnist,
         }));
     }
 
