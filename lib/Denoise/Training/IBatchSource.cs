@@ -5,9 +5,8 @@ namespace Denoise.Training;
 /// <summary>
 /// Where a training run draws its batches from: a fixed number of batches per epoch, each a pair of noisy inputs and
 /// clean targets that depends only on the run's settings and on (epoch, batch), so that a resumed run draws exactly the
-/// batches the uninterrupted run would have drawn. <see cref="PhotoPatches"/> is one; the digit sets, shuffled per epoch
-/// with fresh or fixed noise, are the other (today inside <see cref="Trainer.Fit"/>; docs/photos.md says how the
-/// trainer would take a source).
+/// batches the uninterrupted run would have drawn. <see cref="PhotoPatches"/> is one; <see cref="DigitBatches"/>, the
+/// digit sets shuffled per epoch with fresh or fixed noise, is the other. <see cref="Trainer"/> draws from either.
 /// </summary>
 public interface IBatchSource
 {
