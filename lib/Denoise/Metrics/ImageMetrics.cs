@@ -146,24 +146,32 @@ public static class ImageMetrics
         return SsimMap(x, y).mean([1, 2, 3]).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The constants of <see cref="SsimMap"/> and <see cref="Band"/> as TorchSharp scalars that live as long as the
+    /// process. TorchSharp passes a scalar to libtorch as a bare pointer, so a scalar made implicitly from a number for
+    /// one call (<c>2 * tensor</c>) can be finalized by the garbage collector while libtorch still reads it: on the
+    /// chunked training step's workers that corrupted a scalar once in about 14,000 steps of a full report run
+    /// ("Expected false to be true" from c10's Scalar::toLong). These are never collected.
+    /// </summary>
+    private static readonly Scalar Two = 2.0.ToScalar(),
+        C1 = (SsimK1 * SsimK1).ToScalar(),
+        C2 = (SsimK2 * SsimK2).ToScalar(),
+        CovarianceNorm = (SsimWindow * SsimWindow / (SsimWindow * SsimWindow - 1.0)).ToScalar(),
+        Window = SsimWindow.ToScalar();
+
     /// <summary>The SSIM of every 7×7 window that lies inside the images: N×1×(H-6)×(W-6).</summary>
     private static Tensor SsimMap(Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
-        const double count = SsimWindow * SsimWindow;
-        const double covarianceNorm = count / (count - 1);
-        const double c1 = SsimK1 * SsimK1;
-        const double c2 = SsimK2 * SsimK2;
-
         // The five window means in one pass over a stacked tensor.
         var means = WindowMeans(cat([x, y, x * x, y * y, x * y], 1));
         var (ux, uy) = (means.narrow(1, 0, 1), means.narrow(1, 1, 1));
-        var vx = covarianceNorm * (means.narrow(1, 2, 1) - ux * ux);
-        var vy = covarianceNorm * (means.narrow(1, 3, 1) - uy * uy);
-        var vxy = covarianceNorm * (means.narrow(1, 4, 1) - ux * uy);
+        var vx = (means.narrow(1, 2, 1) - ux * ux).mul_(CovarianceNorm);
+        var vy = (means.narrow(1, 3, 1) - uy * uy).mul_(CovarianceNorm);
+        var vxy = (means.narrow(1, 4, 1) - ux * uy).mul_(CovarianceNorm);
 
-        var numerator = (2 * ux * uy + c1) * (2 * vxy + c2);
-        var denominator = (ux * ux + uy * uy + c1) * (vx + vy + c2);
+        var numerator = (ux * uy).mul_(Two).add_(C1) * vxy.mul(Two).add_(C2);
+        var denominator = (ux * ux + uy * uy).add_(C1) * (vx + vy).add_(C2);
         return (numerator / denominator).MoveToOuterDisposeScope();
     }
 
@@ -193,7 +201,7 @@ public static class ImageMetrics
         using var scope = NewDisposeScope();
         var i = arange(side, device: like.device).unsqueeze(1);
         var j = arange(side - SsimWindow + 1, device: like.device).unsqueeze(0);
-        return (i.ge(j) & i.lt(j + SsimWindow)).to_type(like.dtype).div_(SsimWindow).MoveToOuterDisposeScope();
+        return (i.ge(j) & i.lt(j.add(Window))).to_type(like.dtype).div_(Window).MoveToOuterDisposeScope();
     }
 
     private static Tensor PsnrFromMse(Tensor mse) => 10 * (1.0 / mse).log10();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Denoise.Metrics;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -119,8 +120,14 @@ public abstract record DenoisingLoss
 
         public override bool IsPixelwise => false;
 
-        protected override Tensor Mean(Tensor output, Tensor target) =>
-            F.mse_loss(output, target) + Weight * (1 - ImageMetrics.SsimOfBatch(output, target).mean());
+        protected override Tensor Mean(Tensor output, Tensor target)
+        {
+            // Scalars held until the method ends: one made implicitly from a number can be finalized while libtorch
+            // reads it (see ImageMetrics' scalars).
+            using var one = 1.0.ToScalar();
+            using var weight = Weight.ToScalar();
+            return F.mse_loss(output, target) + ImageMetrics.SsimOfBatch(output, target).mean().neg().add_(one).mul_(weight);
+        }
     }
 
     /// <summary>Writes a loss as its text form and reads it back through <see cref="Parse"/>.</summary>
