@@ -2,6 +2,7 @@ using System.Text.Json;
 using Denoise.Imaging;
 using Denoise.Models;
 using Denoise.Noise;
+using Denoise.Tensors;
 using static TorchSharp.torch;
 
 namespace Denoise.Interactive;
@@ -42,7 +43,7 @@ public sealed record NoiseSlider(string Title, IReadOnlyList<string> Levels, IRe
         var mosaic = new float[rows.Count * (height + Gap) - Gap, count * (width + Gap) - Gap];
         for (var r = 0; r < rows.Count; r++)
         {
-            var pixels = rows[r].clamp(0, 1).contiguous().data<float>().ToArray();
+            var pixels = rows[r].clamp(Scalars.Zero, Scalars.One).contiguous().data<float>().ToArray();
             for (var i = 0; i < count; i++)
                 for (var y = 0; y < height; y++)
                     for (var x = 0; x < width; x++)

@@ -1,4 +1,6 @@
 using Denoise.Randomness;
+using Denoise.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Denoise.Data;
@@ -36,8 +38,9 @@ public static class DataStats
     {
         using var scope = NewDisposeScope();
         var flat = images.reshape(images.shape[0], -1);
-        var sums = zeros(classes, flat.shape[1], dtype: flat.dtype).index_add_(0, labels, flat, 1);
-        var counts = bincount(labels, minlength: classes).clamp_min(1).to_type(flat.dtype).unsqueeze(1);
+        var sums = zeros(classes, flat.shape[1], dtype: flat.dtype).index_add_(0, labels, flat, Scalars.One);
+        using var atLeastOne = 1L.ToScalar();   // the counts are integers
+        var counts = bincount(labels, minlength: classes).clamp_min(atLeastOne).to_type(flat.dtype).unsqueeze(1);
         var shape = images.shape.ToArray();
         shape[0] = classes;
         return sums.div_(counts).reshape(shape).MoveToOuterDisposeScope();

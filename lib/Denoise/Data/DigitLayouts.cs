@@ -1,4 +1,5 @@
 using Denoise.Randomness;
+using Denoise.Tensors;
 using static TorchSharp.torch;
 
 namespace Denoise.Data;
@@ -186,6 +187,6 @@ public static class DigitLayouts
     internal static Tensor FromBytes(byte[] bytes, int count, int height, int width)
     {
         using var raw = tensor(bytes, [count, 1, height, width], ScalarType.Byte);
-        return raw.to_type(ScalarType.Float32).div_(255f).DetachFromDisposeScope();
+        return raw.to_type(ScalarType.Float32).div_(Scalars.ByteMax).DetachFromDisposeScope();
     }
 }

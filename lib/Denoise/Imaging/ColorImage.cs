@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Denoise.IO;
+using Denoise.Tensors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
@@ -50,7 +51,7 @@ public static class ColorImage
         var weights = tensor(GrayImage.LumaWeights.ToArray(), dtype: ScalarType.Float64)
             .reshape(image.dim() == 3 ? [Channels, 1, 1] : [1, Channels, 1, 1]);
         return image.to(ScalarType.Float64).mul(weights).sum(channelAxis, keepdim: true)
-            .clamp_(0, 1).to(image.dtype).MoveToOuterDisposeScope();
+            .clamp_(Scalars.Zero, Scalars.One).to(image.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>Encodes a 3 x H x W tensor (values clipped to [0,1], rounded to 1/255) as an 8-bit RGB PNG.</summary>

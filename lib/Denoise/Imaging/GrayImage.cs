@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Denoise.IO;
+using Denoise.Tensors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
@@ -288,7 +289,7 @@ public static class GrayImage
             using var chunkScope = NewDisposeScope();
             var length = Math.Min(ConversionChunk, bytes.Length - start);
             var chunk = flat.narrow(0, start, length).to(float32).nan_to_num(0)
-                .clamp(0, 1).mul_(255).round_().to(uint8).contiguous();
+                .clamp(Scalars.Zero, Scalars.One).mul_(Scalars.ByteMax).round_().to(uint8).contiguous();
             chunk.data<byte>().CopyTo(bytes.AsSpan((int)start, (int)length));
         }
         return bytes;

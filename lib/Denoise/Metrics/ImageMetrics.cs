@@ -34,8 +34,9 @@ public static class ImageMetrics
     {
         using var scope = NewDisposeScope();
         var (x, y) = Prepare(reference, image);
-        var sums = SumOverPieces(x, y, border: 0, (a, b) => (a - b).square());
-        return sums.div_(x.shape[2] * x.shape[3]).MoveToOuterDisposeScope();
+        var sums = SumOverPieces(x, y, border: 0, (a, b) => (a - b).pow(Scalars.Two));
+        using var pixels = (x.shape[2] * x.shape[3]).ToScalar();
+        return sums.div_(pixels).MoveToOuterDisposeScope();
     }
 
     /// <summary>PSNR in dB per image for data range 1: 10·log10(1 / MSE); +infinity where the images are identical.</summary>
@@ -67,7 +68,8 @@ public static class ImageMetrics
         }
 
         var sums = SumOverPieces(x, y, border: SsimWindow - 1, SsimMap);
-        return sums.div_((height - SsimWindow + 1) * (width - SsimWindow + 1)).MoveToOuterDisposeScope();
+        using var windows = ((height - SsimWindow + 1) * (width - SsimWindow + 1)).ToScalar();
+        return sums.div_(windows).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -91,7 +93,7 @@ public static class ImageMetrics
                     var length = Math.Min(images, count - n);
                     var (pieceRows, pieceColumns) = (Math.Min(rows, mapHeight - row) + border, Math.Min(columns, mapWidth - column) + border);
                     Tensor Piece(Tensor t) => t.narrow(0, n, length).narrow(2, row, pieceRows).narrow(3, column, pieceColumns).to_type(ScalarType.Float64);
-                    sums.narrow(0, n, length).add_(map(Piece(x), Piece(y)).sum([1, 2, 3]));
+                    sums.narrow(0, n, length).add_(map(Piece(x), Piece(y)).sum([1, 2, 3]), Scalars.One);
                 }
         return sums;
     }
@@ -148,16 +150,13 @@ public static class ImageMetrics
 
     /// <summary>
     /// The constants of <see cref="SsimMap"/> and <see cref="Band"/> as TorchSharp scalars that live as long as the
-    /// process. TorchSharp passes a scalar to libtorch as a bare pointer, so a scalar made implicitly from a number for
-    /// one call (<c>2 * tensor</c>) can be finalized by the garbage collector while libtorch still reads it: on the
-    /// chunked training step's workers that corrupted a scalar once in about 14,000 steps of a full report run
-    /// ("Expected false to be true" from c10's Scalar::toLong). These are never collected.
+    /// process (<see cref="Scalars"/> says why).
     /// </summary>
-    private static readonly Scalar Two = 2.0.ToScalar(),
-        C1 = (SsimK1 * SsimK1).ToScalar(),
+    private static readonly Scalar C1 = (SsimK1 * SsimK1).ToScalar(),
         C2 = (SsimK2 * SsimK2).ToScalar(),
         CovarianceNorm = (SsimWindow * SsimWindow / (SsimWindow * SsimWindow - 1.0)).ToScalar(),
-        Window = SsimWindow.ToScalar();
+        Window = SsimWindow.ToScalar(),
+        Ten = 10.0.ToScalar();
 
     /// <summary>The SSIM of every 7×7 window that lies inside the images: N×1×(H-6)×(W-6).</summary>
     private static Tensor SsimMap(Tensor x, Tensor y)
@@ -170,8 +169,8 @@ public static class ImageMetrics
         var vy = (means.narrow(1, 3, 1) - uy * uy).mul_(CovarianceNorm);
         var vxy = (means.narrow(1, 4, 1) - ux * uy).mul_(CovarianceNorm);
 
-        var numerator = (ux * uy).mul_(Two).add_(C1) * vxy.mul(Two).add_(C2);
-        var denominator = (ux * ux + uy * uy).add_(C1) * (vx + vy).add_(C2);
+        var numerator = (ux * uy).mul_(Scalars.Two).add_(C1, Scalars.One) * vxy.mul(Scalars.Two).add_(C2, Scalars.One);
+        var denominator = (ux * ux).add_(uy * uy, Scalars.One).add_(C1, Scalars.One) * vx.add(vy, Scalars.One).add_(C2, Scalars.One);
         return (numerator / denominator).MoveToOuterDisposeScope();
     }
 
@@ -199,12 +198,13 @@ public static class ImageMetrics
     private static Tensor Band(long side, Tensor like)
     {
         using var scope = NewDisposeScope();
-        var i = arange(side, device: like.device).unsqueeze(1);
-        var j = arange(side - SsimWindow + 1, device: like.device).unsqueeze(0);
-        return (i.ge(j) & i.lt(j.add(Window))).to_type(like.dtype).div_(Window).MoveToOuterDisposeScope();
+        using Scalar start = 0L.ToScalar(), step = 1L.ToScalar(), rows = side.ToScalar(), columns = (side - SsimWindow + 1).ToScalar();
+        var i = arange(start, rows, step, device: like.device).unsqueeze(1);
+        var j = arange(start, columns, step, device: like.device).unsqueeze(0);
+        return (i.ge(j) & i.lt(j.add(Window, step))).to_type(like.dtype).div_(Window).MoveToOuterDisposeScope();
     }
 
-    private static Tensor PsnrFromMse(Tensor mse) => 10 * (1.0 / mse).log10();
+    private static Tensor PsnrFromMse(Tensor mse) => mse.reciprocal().log10_().mul_(Ten);
 
     private static (Tensor X, Tensor Y) Prepare(Tensor reference, Tensor image)
     {

@@ -1,4 +1,5 @@
 using Denoise.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -53,12 +54,16 @@ public static class NoiseEstimate
         var size = detail.shape[1];
         // Exact zeros are left out, as scikit-image does; sorted, they come first, so the rest are the last `nonzero`.
         var sorted = detail.sort(1).Values;
-        var nonzero = detail.ne(0).sum(1, keepdim: true);
-        var first = (size - nonzero).add_(nonzero.sub(1).div(2, rounding_mode: RoundingMode.floor)).clamp_(0, size - 1);
-        var second = (size - nonzero).add_(nonzero.div(2, rounding_mode: RoundingMode.floor)).clamp_(0, size - 1);
+        // Integer scalars for the integer counts and positions, held until libtorch returns (Scalars says why).
+        using Scalar zero = 0L.ToScalar(), one = 1L.ToScalar(), two = 2L.ToScalar(), total = size.ToScalar(), last = (size - 1).ToScalar(),
+            quartile = NormalQuartile.ToScalar();
+        var nonzero = detail.ne(Scalars.Zero).sum(1, keepdim: true);
+        var skipped = nonzero.neg().add_(total, one);   // size - nonzero
+        var first = skipped.add(nonzero.sub(one).div(two, rounding_mode: RoundingMode.floor), one).clamp_(zero, last);
+        var second = skipped.add(nonzero.div(two, rounding_mode: RoundingMode.floor), one).clamp_(zero, last);
         // numpy's median: the mean of the two middle values of an even count (the same value twice for an odd one).
-        var median = sorted.gather(1, first).add_(sorted.gather(1, second)).div_(2);
-        var sigma = where(nonzero.eq(0), zeros_like(median), median.div_(NormalQuartile));
+        var median = sorted.gather(1, first).add_(sorted.gather(1, second), Scalars.One).div_(Scalars.Two);
+        var sigma = where(nonzero.eq(zero), zeros_like(median), median.div_(quartile));
         return sigma.view(count, channels).mean([1]).MoveToOuterDisposeScope();
     }
 

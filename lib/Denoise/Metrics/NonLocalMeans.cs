@@ -1,4 +1,5 @@
 using Denoise.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Denoise.Metrics;
@@ -28,6 +29,10 @@ public static class NonLocalMeans
     private const double ExpA = 1512775.3951951856938;
     private const double ExpBc = 1072632447;
     private const double MantissaUnit = 1 << 20;
+
+    /// <summary>The constants above as scalars held for the process (<see cref="Scalars"/> says why).</summary>
+    private static readonly Scalar ExpAScalar = ExpA.ToScalar(), ExpBcScalar = ExpBc.ToScalar(), MantissaUnitScalar = MantissaUnit.ToScalar(),
+        Cutoff = DistanceCutoff.ToScalar(), PastCutoff = (DistanceCutoff + 1).ToScalar();
 
     /// <summary>Pixels of a strip per channel: a few MB of float64 per intermediate, whatever the photo's width.</summary>
     private const long StripPixels = 1 << 18;
@@ -101,6 +106,7 @@ public static class NonLocalMeans
         var pad = offset + distance + 1;
         var normalisation = channels * options.H * options.H * size * size;
         var noiseDistance = channels * 2 * options.Sigma * options.Sigma;
+        using Scalar normalisationScalar = normalisation.ToScalar(), noiseDistanceScalar = noiseDistance.ToScalar();
         using var powers = PowersOfTwo();
         using var columns = ReflectIndices(width, pad);
         using var allRows = ReflectIndices(height, pad);
@@ -127,13 +133,13 @@ public static class NonLocalMeans
                         ? zeros([rows, width], ScalarType.Float64)
                         : WindowSums(reference
                             .sub(strip.narrow(1, first + shiftRow, regionRows).narrow(2, first + shiftColumn, regionColumns))
-                            .pow_(2).sum(dim: 0).sub_(noiseDistance), 2 * offset, rows, width);
-                    patchDistance.clamp_min_(0).div_(normalisation);
-                    var weight = FastExp(patchDistance.clamp_max(DistanceCutoff + 1).neg_(), powers)
-                        .masked_fill_(patchDistance.gt(DistanceCutoff), 0);
+                            .pow_(Scalars.Two).sum(dim: 0).sub_(noiseDistanceScalar), 2 * offset, rows, width);
+                    patchDistance.clamp_min_(Scalars.Zero).div_(normalisationScalar);
+                    var weight = FastExp(patchDistance.clamp_max(PastCutoff).neg_(), powers)
+                        .masked_fill_(patchDistance.gt(Cutoff), Scalars.Zero);
                     var neighbours = strip.narrow(1, pad + shiftRow, rows).narrow(2, pad + shiftColumn, width);
-                    sum.add_(neighbours.mul(weight));
-                    weights.add_(weight);
+                    sum.add_(neighbours.mul(weight), Scalars.One);
+                    weights.add_(weight, Scalars.One);
                 }
             }
 
@@ -150,7 +156,7 @@ public static class NonLocalMeans
         return integral.narrow(0, window, rows).narrow(1, window, width)
             .sub(integral.narrow(0, 0, rows).narrow(1, window, width))
             .sub_(integral.narrow(0, window, rows).narrow(1, 0, width))
-            .add_(integral.narrow(0, 0, rows).narrow(1, 0, width));
+            .add_(integral.narrow(0, 0, rows).narrow(1, 0, width), Scalars.One);
     }
 
     /// <summary>A zero row on top and a zero column on the left: entry (i, j) then sums rows before i and columns before j.</summary>
@@ -160,9 +166,9 @@ public static class NonLocalMeans
     /// split into exponent and mantissa, the power of two looked up so that nothing is rounded.</summary>
     private static Tensor FastExp(Tensor y, Tensor powers)
     {
-        var high = y.mul(ExpA).trunc_().add_(ExpBc);
-        var exponent = high.div(MantissaUnit).floor_();
-        var mantissa = high.sub_(exponent.mul(MantissaUnit)).div_(MantissaUnit).add_(1);
+        var high = y.mul(ExpAScalar).trunc_().add_(ExpBcScalar, Scalars.One);
+        var exponent = high.div(MantissaUnitScalar).floor_();
+        var mantissa = high.sub_(exponent.mul(MantissaUnitScalar)).div_(MantissaUnitScalar).add_(Scalars.One, Scalars.One);
         var scale = powers.index_select(0, exponent.flatten().to(ScalarType.Int64)).reshape(exponent.shape);
         return mantissa.mul_(scale);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Denoise.Metrics;
+using Denoise.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -122,11 +123,9 @@ public abstract record DenoisingLoss
 
         protected override Tensor Mean(Tensor output, Tensor target)
         {
-            // Scalars held until the method ends: one made implicitly from a number can be finalized while libtorch
-            // reads it (see ImageMetrics' scalars).
-            using var one = 1.0.ToScalar();
+            // The weight is held until libtorch returns (Denoise.Tensors.Scalars says why).
             using var weight = Weight.ToScalar();
-            return F.mse_loss(output, target) + ImageMetrics.SsimOfBatch(output, target).mean().neg().add_(one).mul_(weight);
+            return F.mse_loss(output, target).add(ImageMetrics.SsimOfBatch(output, target).mean().neg().add_(Scalars.One, Scalars.One).mul_(weight), Scalars.One);
         }
     }
 

@@ -73,9 +73,10 @@ public static class ImageDenoiser
             if (sum is null)
                 sum = denoised.contiguous().MoveToOuterDisposeScope();
             else
-                sum.add_(denoised);
+                sum.add_(denoised, Scalars.One);
         }
-        return sum!.div_(views).reshape(images.shape).MoveToOuterDisposeScope();
+        using var count = views.ToScalar();
+        return sum!.div_(count).reshape(images.shape).MoveToOuterDisposeScope();
     }
 
     private static Tensor DenoiseOnce(Denoiser model, Tensor images, int batchSize, int workers, int tileSize)

@@ -1,3 +1,4 @@
+using Denoise.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,7 +43,7 @@ public static class Initialization
                 norm.reset_parameters();
                 break;
             case GroupNorm or LayerNorm:
-                layer.get_parameter("weight")?.fill_(1);
+                layer.get_parameter("weight")?.fill_(Scalars.One);
                 layer.get_parameter("bias")?.zero_();
                 break;
             default:

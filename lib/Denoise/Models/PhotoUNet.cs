@@ -1,4 +1,5 @@
 using Denoise.Metrics;
+using Denoise.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -84,10 +85,10 @@ public sealed class PhotoUNet : Denoiser
         var x1 = encode1.call(stem.call(cat([half, plane], 1)));
         var x2 = encode2.call(down1.call(PadToEven(x1)));
         var x3 = middle.call(down2.call(PadToEven(x2)));
-        var y = decode2.call(CropTo(grow2.call(up2.call(x3)), x2).add(x2));
-        y = decode1.call(CropTo(grow1.call(up1.call(y)), x1).add(x1));
+        var y = decode2.call(CropTo(grow2.call(up2.call(x3)), x2).add(x2, Scalars.One));
+        y = decode1.call(CropTo(grow1.call(up1.call(y)), x1).add(x1, Scalars.One));
         var clean = input - toFull.call(output.call(y));
-        return (training ? clean : clean.clamp(0, 1)).MoveToOuterDisposeScope();
+        return (training ? clean : clean.clamp(Scalars.Zero, Scalars.One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>A map with an odd side gets one row or column of zeros at its end, so a 2×2 stride-2 window covers it all.</summary>

@@ -1,3 +1,4 @@
+using Denoise.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,6 +26,6 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return input.add(second.call(first.call(input).relu_())).MoveToOuterDisposeScope();
+        return input.add(second.call(first.call(input).relu_()), Scalars.One).MoveToOuterDisposeScope();
     }
 }

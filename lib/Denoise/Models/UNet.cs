@@ -83,8 +83,11 @@ public sealed partial class UNet : Denoiser
         x = grow1.call(up1.call(x)).relu_();
         x = decode1.call(cat([x, skip1], 1)).relu_();
         var y = toFull.call(output.call(x));
-        return (training ? functional.leaky_relu(y, 0.01) : y.clamp(0, 1)).MoveToOuterDisposeScope();
+        return (training ? y.leaky_relu(LeakySlope) : y.clamp(Scalars.Zero, Scalars.One)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The leaky ReLU's slope below zero in training, held for the process (<see cref="Scalars"/>).</summary>
+    private static readonly Scalar LeakySlope = 0.01.ToScalar();
 
     /// <summary>The top-left of an upsampled map, as large as the skip it joins (4×4 → 8×8 for a 7×7 skip).</summary>
     private static Tensor Crop(Tensor upsampled, Tensor skip) =>

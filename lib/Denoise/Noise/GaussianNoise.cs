@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Denoise.Tensors;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -27,5 +28,5 @@ public sealed record GaussianNoise : NoiseSpec
     public double Sigma => Parameter;
 
     private protected override Tensor Corrupt(Tensor clean, Tensor sigma, Generator generator) =>
-        empty_like(clean).normal_(0, 1, generator).mul_(sigma).add_(clean);
+        empty_like(clean).normal_(0, 1, generator).mul_(sigma).add_(clean, Scalars.One);
 }

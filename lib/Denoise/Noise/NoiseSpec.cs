@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Denoise.Randomness;
+using Denoise.Tensors;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -76,7 +77,7 @@ public abstract record NoiseSpec
         using var scope = NewDisposeScope();
         using var generator = SeededGenerator.Create(seed, clean.device);
         var level = DrawLevels(clean, generator);
-        return Corrupt(clean.detach(), level, generator).clamp_(0, 1).MoveToOuterDisposeScope();
+        return Corrupt(clean.detach(), level, generator).clamp_(Scalars.Zero, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>The level each image gets from <see cref="Apply"/> with the same images and seed: float64, one per image.</summary>

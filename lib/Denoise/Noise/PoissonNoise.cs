@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Denoise.Tensors;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -28,5 +29,5 @@ public sealed record PoissonNoise : NoiseSpec
     public double Peak => Parameter;
 
     private protected override Tensor Corrupt(Tensor clean, Tensor peak, Generator generator) =>
-        poisson(clean.clamp(0, 1).mul_(peak), generator).div_(peak);
+        poisson(clean.clamp(Scalars.Zero, Scalars.One).mul_(peak), generator).div_(peak);
 }

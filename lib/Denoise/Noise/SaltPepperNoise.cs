@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Denoise.Tensors;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -28,7 +29,7 @@ public sealed record SaltPepperNoise : NoiseSpec
     {
         // One uniform draw per pixel decides both cases: [0, a/2) is pepper, [1 - a/2, 1) is salt, never both.
         var u = empty_like(clean).uniform_(0, 1, generator);
-        var half = amount / 2;
-        return clean.masked_fill(u.lt(half), 0).masked_fill_(u.ge(1 - half), 1);
+        var half = amount.div(Scalars.Two);
+        return clean.masked_fill(u.lt(half), Scalars.Zero).masked_fill_(u.ge(half.neg().add_(Scalars.One, Scalars.One)), Scalars.One);
     }
 }

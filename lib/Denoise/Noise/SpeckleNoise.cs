@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Denoise.Tensors;
 using static TorchSharp.torch;
 
 namespace Denoise.Noise;
@@ -30,5 +31,5 @@ public sealed record SpeckleNoise : NoiseSpec
         // earlier results with one level stay exactly the same.
         (sigma.dim() == 0
             ? empty_like(clean).normal_(1, sigma.item<double>(), generator)
-            : empty_like(clean).normal_(0, 1, generator).mul_(sigma).add_(1)).mul_(clean);
+            : empty_like(clean).normal_(0, 1, generator).mul_(sigma).add_(Scalars.One, Scalars.One)).mul_(clean);
 }

@@ -1,6 +1,7 @@
 using Denoise.Models;
 using Denoise.Tensors;
 using TorchSharp;
+using static Denoise.Tensors.Scalars;
 using static TorchSharp.torch;
 
 namespace Denoise.Training;
@@ -77,9 +78,9 @@ public sealed class ChunkedTrainingStep : TrainingStep
         var grads = parts[0].Grads.Select(g => g.clone()).ToArray();
         foreach (var part in parts.Skip(1))
         {
-            total.add_(part.Loss);
+            total.add_(part.Loss, One);
             for (var i = 0; i < grads.Length; i++)
-                grads[i].add_(part.Grads[i]);
+                grads[i].add_(part.Grads[i], One);
         }
         if (byWorker is not null)
             DisposeOnWorkers(byWorker);
@@ -101,8 +102,9 @@ public sealed class ChunkedTrainingStep : TrainingStep
             using var chunkScope = NewDisposeScope();
             var start = (long)c * chunkSize;
             var length = Math.Min(chunkSize, n - start);
+            using var share = ((double)length / n).ToScalar();
             var chunkLoss = fast.Loss(noisyBatch.narrow(0, start, length), cleanBatch.narrow(0, start, length), leaves, loss)
-                .mul_((double)length / n);
+                .mul_(share);
             var grads = autograd.grad([chunkLoss], inputs);
             if (sums is null)
             {
@@ -113,8 +115,8 @@ public sealed class ChunkedTrainingStep : TrainingStep
             else
             {
                 for (var i = 0; i < sums.Length; i++)
-                    sums[i].add_(grads[i]);
-                total!.add_(chunkLoss.detach());
+                    sums[i].add_(grads[i], One);
+                total!.add_(chunkLoss.detach(), One);
             }
         }
         return (total!, sums!);

@@ -46,7 +46,7 @@ public sealed class Trainer : IDisposable
         this.clock = clock ?? TimeProvider.System;
         this.probe = probe ?? PrecisionProbe.ForThisMachine();
         history = new TrainingHistory(completed);
-        optimizer = optim.Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
+        optimizer = new Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
         if (options.Precision != Training.Precision.Auto)
             Use(new PrecisionChoice(options.Precision, "as asked"));
         average = options.EmaDecay > 0 ? new WeightAverage(model, options.EmaDecay) : null;
@@ -145,7 +145,8 @@ public sealed class Trainer : IDisposable
                     throw new TrainingDivergedException(epoch, batch + 1, count, loss.item<float>(), LearningRate);
                 average?.Update();
                 var size = clean.shape[0];
-                lossSum.add_(loss, alpha: size);
+                using (var weight = size.ToScalar())
+                    lossSum.add_(loss, weight);
                 seen += size;
                 // Read only when someone listens: on the CPU one .item() per batch costs little.
                 progress?.Report(new TrainingProgress(epoch, PlannedEpochs, batch + 1, count)
@@ -231,7 +232,8 @@ public sealed class Trainer : IDisposable
             using var scope = NewDisposeScope();
             var size = Math.Min(EvaluationChunk, count - start);
             var (noisyBatch, cleanBatch) = (noisy.narrow(0, start, size).to_type(model.InputType), clean.narrow(0, start, size));
-            sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, loss) ?? loss.Of(model, noisyBatch, cleanBatch), alpha: size);
+            using var weight = size.ToScalar();
+            sum.add_(fast?.Loss(noisyBatch, cleanBatch, prepared, loss) ?? loss.Of(model, noisyBatch, cleanBatch), weight);
         }
 
         return sum.item<double>() / count;
@@ -257,7 +259,7 @@ public sealed class Trainer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var twin = Twin();
-        using var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
+        using var adam = new Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
         using var probe = TrainingStep.For(twin, adam, Options.Loss, precision: step!.Precision);
         using var twinCopy = step.Precision == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(twin) : null;
         var (noisy, clean) = batches.Batch(1, 0);
@@ -302,7 +304,7 @@ public sealed class Trainer : IDisposable
             {
                 var twin = Twin();
                 made.Push(twin);
-                var adam = optim.Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
+                var adam = new Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
                 made.Push(adam);
                 var twinStep = TrainingStep.For(twin, adam, Options.Loss, precision: precision);
                 made.Push(twinStep);

@@ -1,4 +1,5 @@
 using Denoise.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Denoise.Training;
@@ -46,10 +47,10 @@ internal sealed class WeightAverage : IDisposable
     /// <summary>Moves the average towards the source's weights as they are now (call it after each optimiser step).</summary>
     public void Update()
     {
-        var keep = NextDecay;
+        using Scalar keep = NextDecay.ToScalar(), take = (1 - NextDecay).ToScalar();
         using var noGrad = no_grad();
         foreach (var (average, weight) in pairs)
-            average.mul_(keep).add_(weight, alpha: 1 - keep);
+            average.mul_(keep).add_(weight, take);
         CopyBuffers();
         Updates++;
     }
