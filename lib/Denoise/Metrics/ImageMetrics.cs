@@ -139,6 +139,19 @@ public static class ImageMetrics
     }
 
     /// <summary>
+    /// How far <paramref name="image"/> is off <paramref name="reference"/> on average in each plane of C×H×W images
+    /// in [0, 1], in grey levels of 0-255 (positive: brighter): a colour cast shows as planes off by different amounts.
+    /// </summary>
+    public static double[] MeanShiftInGreyLevels(Tensor reference, Tensor image)
+    {
+        if (reference.dim() != 3 || !reference.shape.SequenceEqual(image.shape))
+            throw new ArgumentException($"the mean shift needs two C x H x W images of one shape, got {string.Join(" x ", reference.shape)} and {string.Join(" x ", image.shape)}");
+        using var scope = NewDisposeScope();
+        return image.to_type(ScalarType.Float64).sub(reference.to_type(ScalarType.Float64)).mean([1, 2]).mul_(Scalars.ByteMax)
+            .data<double>().ToArray();
+    }
+
+    /// <summary>
     /// The same per-image SSIM on N×1×H×W tensors as they are: in their own dtype, differentiable, no checks and no
     /// chunking (for a training loss; <see cref="Ssim"/> is the measurement).
     /// </summary>

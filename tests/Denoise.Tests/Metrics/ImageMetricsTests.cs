@@ -22,6 +22,22 @@ public sealed class ImageMetricsTests
     }
 
     [Fact]
+    public void The_mean_shift_is_each_planes_mean_difference_in_grey_levels()
+    {
+        // Plane 0 brighter by 0.1 everywhere, plane 1 darker by 0.2 at one of four pixels, plane 2 untouched.
+        using var reference = full(3, 2, 2, 0.5f);
+        using var image = reference.clone();
+        image[0].add_(0.1f);
+        image[1, 0, 0] = tensor(0.3f);
+
+        var shift = ImageMetrics.MeanShiftInGreyLevels(reference, image);
+
+        // float32 inputs, differences taken in float64: 0.1 and 0.2 in float32 are within 1e-6 of the decimals.
+        Assert.Equal([25.5, -12.75, 0.0], shift.Select(s => Math.Round(s, 4)));
+        Assert.Throws<ArgumentException>(() => ImageMetrics.MeanShiftInGreyLevels(reference, image.narrow(0, 0, 2)));
+    }
+
+    [Fact]
     public void Psnr_is_ten_log10_of_the_inverse_mse()
     {
         var reference = TestImages.ToTensor(TestImages.Constant(8, 8, 0.5f));
