@@ -66,14 +66,7 @@ internal static class TypedOptions
 
     /// <summary>A number from <paramref name="least"/> (included) to below <paramref name="below"/>, finite, checked like <see cref="Whole"/>.</summary>
     public static Option<double> Fraction(string name, string description, double least, double below) =>
-        new(name)
-        {
-            Description = $"{description} From {Number(least)} to below {Number(below)}.",
-            CustomParser = r => Parse(r, text =>
-                double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= least && value < below
-                    ? value
-                    : throw new FormatException($"{name} must be a number from {Number(least)} to below {Number(below)}, got {text}")),
-        };
+        new(name) { Description = $"{description} From {Number(least)} to below {Number(below)}.", CustomParser = r => Parse(r, text => ParseFraction(name, text, least, below)) };
 
     /// <summary><see cref="Real"/> for an option that may be left out (null: not given).</summary>
     public static Option<double?> OptionalReal(string name, string description, double above, double most) =>
@@ -97,6 +90,11 @@ internal static class TypedOptions
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > above && value <= most
             ? value
             : throw new FormatException($"{name} must be a number above {Number(above)} and at most {Number(most)}, got {text}");
+
+    private static double ParseFraction(string name, string text, double least, double below) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= least && value < below
+            ? value
+            : throw new FormatException($"{name} must be a number from {Number(least)} to below {Number(below)}, got {text}");
 
     private static LearningRateSchedule ParseSchedule(string text) =>
         Enum.GetValues<LearningRateSchedule>().Where(s => Name(s) == text.Trim().ToLowerInvariant()).Cast<LearningRateSchedule?>().FirstOrDefault()

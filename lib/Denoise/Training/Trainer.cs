@@ -154,11 +154,17 @@ public sealed class Trainer : IDisposable
             }
 
             var trainLoss = lossSum.item<double>() / seen;
-            var valLoss = Evaluate(noisyValidation, cleanValidation);
-            // The epoch's last step can ruin the weights after its loss was measured; validation sees it.
-            if (!double.IsFinite(valLoss))
-                throw new TrainingDivergedException(epoch, null, count, valLoss, LearningRate);
-            var quality = Score(noisyValidation, cleanValidation, Options.QualityImages);
+            double valLoss;
+            QualityReport? quality;
+            // One copy of the result for the epoch's loss and scores (a bf16 copy when the trainer computes in bf16).
+            using (var copy = InferenceCopy())
+            {
+                valLoss = MeanLoss(copy?.Network ?? Result, Options.Loss, noisyValidation, cleanValidation);
+                // The epoch's last step can ruin the weights after its loss was measured; validation sees it.
+                if (!double.IsFinite(valLoss))
+                    throw new TrainingDivergedException(epoch, null, count, valLoss, LearningRate);
+                quality = Score(copy?.Network ?? Result, noisyValidation, cleanValidation, Options.QualityImages);
+            }
             var elapsed = clock.GetElapsedTime(started);
             var record = new EpochRecord(epoch, trainLoss, valLoss, elapsed.TotalSeconds, quality?.MeanCappedPsnr, quality?.MeanSsim, step!.Precision);
             history.Add(record);
@@ -239,15 +245,14 @@ public sealed class Trainer : IDisposable
         return sum.item<double>() / count;
     }
 
-    /// <summary>PSNR and SSIM of <see cref="Result"/> on the first <paramref name="images"/> validation pairs; null for none.</summary>
-    private QualityReport? Score(Tensor noisyValidation, Tensor cleanValidation, int images)
+    /// <summary>PSNR and SSIM of <paramref name="network"/> (the result, or its bf16 copy) on the first <paramref name="images"/> validation pairs; null for none.</summary>
+    private static QualityReport? Score(Denoiser network, Tensor noisyValidation, Tensor cleanValidation, int images)
     {
         if (images == 0)
             return null;
         using var scope = NewDisposeScope();
         var n = Math.Min(images, cleanValidation.shape[0]);
-        using var copy = InferenceCopy();
-        var denoised = ImageDenoiser.Denoise(copy?.Network ?? Result, noisyValidation.narrow(0, 0, n), EvaluationChunk);
+        var denoised = ImageDenoiser.Denoise(network, noisyValidation.narrow(0, 0, n), EvaluationChunk);
         return ImageMetrics.Evaluate(cleanValidation.narrow(0, 0, n), denoised);
     }
 

@@ -71,11 +71,7 @@ public sealed class AugmentedTrainingTests : IDisposable
         using var straight = new Trainer(straightModel, Augmented(3));
         straight.Fit(data);
 
-        var checkpoint = Path.Combine(folder, "augmented.checkpoint");
-        using (var firstModel = new ConvAutoencoder(seed: 3))
-        using (var first = new Trainer(firstModel, Augmented(2)))
-            first.Fit(data, checkpointPath: checkpoint);
-        using var resumed = Checkpoint.Resume(checkpoint, epochs: 3);
+        using var resumed = ResumedAfterTwoEpochs(data);
         using var resumedModel = resumed.Model;
         resumed.Fit(data);
 
@@ -93,21 +89,24 @@ public sealed class AugmentedTrainingTests : IDisposable
     [Fact]
     public void Resuming_without_the_weight_average_would_not_match()
     {
-        // Guards the test above: an average restarted from the resumed weights validates differently in epoch 3.
+        // Guards the test above: an average restarted from the resumed weights is not the average the checkpoint kept.
         using var data = SyntheticPairs.Make(train: 48, validation: 16, seed: 22);
-        using var straightModel = new ConvAutoencoder(seed: 3);
-        using var straight = new Trainer(straightModel, Augmented(3));
-        straight.Fit(data);
-        var checkpoint = Path.Combine(folder, "restart.checkpoint");
-        using (var firstModel = new ConvAutoencoder(seed: 3))
-        using (var first = new Trainer(firstModel, Augmented(2)))
-            first.Fit(data, checkpointPath: checkpoint);
-        using var resumed = Checkpoint.Resume(checkpoint, epochs: 3);
+        using var resumed = ResumedAfterTwoEpochs(data);
         using var resumedModel = resumed.Model;
 
         using var restarted = new WeightAverage(resumed.Model, 0.9);
 
         Assert.False(restarted.Model.parameters().Zip(resumed.Result.parameters()).All(p => p.First.allclose(p.Second, rtol: 1e-4, atol: 1e-6)));
+    }
+
+    /// <summary>An augmented run with a weight average checkpointed after two epochs, resumed for a third (not yet trained).</summary>
+    private Trainer ResumedAfterTwoEpochs(IRunData data)
+    {
+        var checkpoint = Path.Combine(folder, $"two-epochs-{Guid.NewGuid():N}.checkpoint");
+        using (var firstModel = new ConvAutoencoder(seed: 3))
+        using (var first = new Trainer(firstModel, Augmented(2)))
+            first.Fit(data, checkpointPath: checkpoint);
+        return Checkpoint.Resume(checkpoint, epochs: 3);
     }
 
     [Fact]
