@@ -36,7 +36,7 @@ public static class TorchSharpBenchmark
 
         var recipe = settings.Recipe;
         using var model = Architectures.Create(settings.Architecture, seed: 0);
-        using var adam = new Adam(model.parameters(), recipe.LearningRate, recipe.Beta1, recipe.Beta2, recipe.Epsilon);
+        using var adam = Adam.For(model.parameters(), recipe);
         using var step = settings.Plain
             ? new PlainTrainingStep(model, adam, recipe.Loss, settings.Precision)
             : TrainingStep.For(model, adam, recipe.Loss, settings.ChunkSize, settings.Workers, settings.Precision);
@@ -104,7 +104,7 @@ public static class TorchSharpBenchmark
             {
                 var model = Architectures.Create(settings.Architecture, seed: 0);
                 made.Push(model);
-                var adam = new Adam(model.parameters(), recipe.LearningRate, recipe.Beta1, recipe.Beta2, recipe.Epsilon);
+                var adam = Adam.For(model.parameters(), recipe);
                 made.Push(adam);
                 var step = settings.Plain
                     ? new PlainTrainingStep(model, adam, recipe.Loss, precision)

@@ -26,13 +26,11 @@ public static class NonLocalMeans
 
     // Schraudolph's exponential as scikit-image's fast_exp.h computes it: the double whose high 32 bits are
     // (int)(ExpA * y) + ExpBc and whose low 32 bits are 0. ExpBc = 1023 * 2^20 - 60801, the constant for least RMS error.
-    private const double ExpA = 1512775.3951951856938;
-    private const double ExpBc = 1072632447;
-    private const double MantissaUnit = 1 << 20;
+    // Scalars held for the process (Denoise.Tensors.Scalars says why), as are the cut-offs below.
+    private static readonly Scalar ExpA = 1512775.3951951856938.ToScalar(), ExpBc = 1072632447.0.ToScalar(),
+        MantissaUnit = ((double)(1 << 20)).ToScalar();
 
-    /// <summary>The constants above as scalars held for the process (<see cref="Scalars"/> says why).</summary>
-    private static readonly Scalar ExpAScalar = ExpA.ToScalar(), ExpBcScalar = ExpBc.ToScalar(), MantissaUnitScalar = MantissaUnit.ToScalar(),
-        Cutoff = DistanceCutoff.ToScalar(), PastCutoff = (DistanceCutoff + 1).ToScalar();
+    private static readonly Scalar Cutoff = DistanceCutoff.ToScalar(), PastCutoff = (DistanceCutoff + 1).ToScalar();
 
     /// <summary>Pixels of a strip per channel: a few MB of float64 per intermediate, whatever the photo's width.</summary>
     private const long StripPixels = 1 << 18;
@@ -166,9 +164,9 @@ public static class NonLocalMeans
     /// split into exponent and mantissa, the power of two looked up so that nothing is rounded.</summary>
     private static Tensor FastExp(Tensor y, Tensor powers)
     {
-        var high = y.mul(ExpAScalar).trunc_().add_(ExpBcScalar, Scalars.One);
-        var exponent = high.div(MantissaUnitScalar).floor_();
-        var mantissa = high.sub_(exponent.mul(MantissaUnitScalar)).div_(MantissaUnitScalar).add_(Scalars.One, Scalars.One);
+        var high = y.mul(ExpA).trunc_().add_(ExpBc, Scalars.One);
+        var exponent = high.div(MantissaUnit).floor_();
+        var mantissa = high.sub_(exponent.mul(MantissaUnit)).div_(MantissaUnit).add_(Scalars.One, Scalars.One);
         var scale = powers.index_select(0, exponent.flatten().to(ScalarType.Int64)).reshape(exponent.shape);
         return mantissa.mul_(scale);
     }

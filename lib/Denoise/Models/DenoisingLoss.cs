@@ -125,7 +125,8 @@ public abstract record DenoisingLoss
         {
             // The weight is held until libtorch returns (Denoise.Tensors.Scalars says why).
             using var weight = Weight.ToScalar();
-            return F.mse_loss(output, target).add(ImageMetrics.SsimOfBatch(output, target).mean().neg().add_(Scalars.One, Scalars.One).mul_(weight), Scalars.One);
+            var dissimilarity = ImageMetrics.SsimOfBatch(output, target).mean().neg().add_(Scalars.One, Scalars.One);   // 1 - SSIM
+            return F.mse_loss(output, target).add(dissimilarity.mul_(weight), Scalars.One);
         }
     }
 

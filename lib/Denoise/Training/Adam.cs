@@ -6,8 +6,7 @@ namespace Denoise.Training;
 
 /// <summary>
 /// TorchSharp's Adam (<see cref="TorchSharp.Modules.Adam"/>: the same update, state, learning rate groups and saved
-/// state) with a step
-/// that holds the scalars it hands libtorch. TorchSharp's own step makes each of them for one call
+/// state) with a step that holds the scalars it hands libtorch. TorchSharp's own step makes each of them for one call
 /// (<c>exp_avg.mul_(beta1)</c>), and the finalizer thread can free such a scalar while libtorch reads it
 /// (<see cref="Scalars"/>). Without weight decay, AMSGrad or maximising, which the recipes do not use. It has
 /// TorchSharp's class name because TorchSharp's saved optimiser state starts with it: checkpoints written by either
@@ -16,6 +15,10 @@ namespace Denoise.Training;
 public sealed class Adam(IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate, double beta1, double beta2, double epsilon)
     : TorchSharp.Modules.Adam(parameters, learningRate, beta1, beta2, epsilon)
 {
+    /// <summary>Adam with the learning rate, betas and epsilon of <paramref name="options"/>.</summary>
+    public static Adam For(IEnumerable<TorchSharp.Modules.Parameter> parameters, TrainingOptions options) =>
+        new(parameters, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
+
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var options = (Options)group.Options;

@@ -46,7 +46,7 @@ public sealed class Trainer : IDisposable
         this.clock = clock ?? TimeProvider.System;
         this.probe = probe ?? PrecisionProbe.ForThisMachine();
         history = new TrainingHistory(completed);
-        optimizer = new Adam(model.parameters(), options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
+        optimizer = Adam.For(model.parameters(), options);
         if (options.Precision != Training.Precision.Auto)
             Use(new PrecisionChoice(options.Precision, "as asked"));
         average = options.EmaDecay > 0 ? new WeightAverage(model, options.EmaDecay) : null;
@@ -264,7 +264,7 @@ public sealed class Trainer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var twin = Twin();
-        using var adam = new Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
+        using var adam = Adam.For(twin.parameters(), Options);
         using var probe = TrainingStep.For(twin, adam, Options.Loss, precision: step!.Precision);
         using var twinCopy = step.Precision == Training.Precision.BFloat16 ? Architectures.CreateBFloat16Copy(twin) : null;
         var (noisy, clean) = batches.Batch(1, 0);
@@ -309,7 +309,7 @@ public sealed class Trainer : IDisposable
             {
                 var twin = Twin();
                 made.Push(twin);
-                var adam = new Adam(twin.parameters(), Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon);
+                var adam = Adam.For(twin.parameters(), Options);
                 made.Push(adam);
                 var twinStep = TrainingStep.For(twin, adam, Options.Loss, precision: precision);
                 made.Push(twinStep);
