@@ -14,7 +14,7 @@ namespace Denoise.Data;
 /// way and scaled by a factor in [<see cref="MinScale"/>, <see cref="MaxScale"/>], black filling in (no wrap-around).
 /// The pixels are drawn by <see cref="DigitCanvas"/> in double arithmetic and rounded to bytes, so a batch and its seed
 /// give the same images on every machine. Its text form, in options, model files and on the command line, is
-/// "none" or, for example, "shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.25".
+/// "none" or, for example, "shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.5".
 /// </summary>
 [JsonConverter(typeof(TextConverter))]
 public sealed record DigitAugmentation
@@ -22,7 +22,7 @@ public sealed record DigitAugmentation
     /// <summary>The forms <see cref="Parse"/> accepts, for help texts and error messages.</summary>
     public const string ValidForms =
         "none, or any of shift:PIXELS (0 to 14), scale:LOW-HIGH (0.5 to 2), composite:SHARE and unmoved:SHARE (shares 0 to 1, together at most 1), "
-        + "joined by commas, such as shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.25";
+        + "joined by commas, such as shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.5";
 
     public const int MostShift = 14;
     public const double SmallestScale = 0.5, LargestScale = 2;
@@ -156,7 +156,7 @@ public sealed record DigitAugmentation
         return string.Join(',', parts);
     }
 
-    /// <summary>Reads "none" or parts such as "shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.25" (in any order, case-insensitive).</summary>
+    /// <summary>Reads "none" or parts such as "shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.5" (in any order, case-insensitive).</summary>
     /// <exception cref="FormatException">An unknown or repeated part, a bad number, or values that cannot work; the message names the text and says which.</exception>
     public static DigitAugmentation Parse(string text)
     {

@@ -35,7 +35,7 @@ public static class Architectures
                 LearningRate = 4e-3,
                 Schedule = LearningRateSchedule.Cosine,
                 FreshNoise = true,
-                Augmentation = DigitAugmentation.Parse("shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.25"),
+                Augmentation = DigitAugmentation.Parse("shift:6,scale:0.8-1.2,composite:0.25,unmoved:0.5"),
                 Minutes = 15,
                 Precision = Precision.Auto,
             }));
