@@ -30,7 +30,7 @@ public sealed record FastPathAgreement(string Architecture, long Images, double 
         var plainLoss = loss.Of(model, noisy, clean);
         var plainGrads = autograd.grad([plainLoss], parameters);
         // The fast step with a learning rate of 0 leaves the weights alone and its gradients in .grad.
-        using var frozen = new Adam(model.parameters(), learningRate: 0.0, beta1: 0.9, beta2: 0.999, epsilon: 1e-7);
+        using var frozen = Adam.For(model.parameters(), new TrainingOptions { LearningRate = 0 });
         using var step = TrainingStep.For(model, frozen, loss);
         var fastLoss = step.Step(noisy, clean);
         var gradientDifference = plainGrads.Zip(parameters, (g, p) => (g - p.grad!).abs().max().item<float>()).Max();
